@@ -1,0 +1,1 @@
+"""civicdesk: one shared contact centre, service portal and back office for municipalities."""

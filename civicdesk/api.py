@@ -1,0 +1,101 @@
+"""The one NinjaAPI under /api/: authentication, errors as RFC 9457 problem+json, each domain's router."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from civicdesk.lib.errors import DomainError
+from civicdesk.lib.http import problem, problem_from_error
+from civicdesk.organisations import services as organisation_services
+from civicdesk.organisations.api import router as organisations_router
+
+log = logging.getLogger(__name__)
+
+
+class StaffSession(SessionAuth):
+    """The browser's session (with CSRF on writes); the signed-in user becomes the actor."""
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated:
+            request.actor = request.user
+            return request.user
+        return None
+
+
+class IntegrationToken(HttpBearer):
+    """``Authorization: Bearer cdk_…``: a token scoped to a municipality or centre becomes the actor."""
+
+    openapi_description = "An API token made with `manage.py create_api_token` or on the platform pages."
+
+    def authenticate(self, request, token):
+        api_token = organisation_services.api_token_authenticate(secret=token)
+        if api_token is not None:
+            request.actor = api_token
+        return api_token
+
+
+api = NinjaAPI(
+    title="civicdesk API",
+    version="1",
+    description="Contacts, cases, directory, knowledge and queues of the municipalities you reach. "
+    "Errors are RFC 9457 problem+json.",
+    auth=[IntegrationToken(), StaffSession()],
+    throttle=[AnonRateThrottle("60/m"), AuthRateThrottle("1200/m")],
+    urls_namespace="api",
+)
+api.add_router("/", organisations_router)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return problem_from_error(exc)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "message": e.get("msg", "")}
+        for e in exc.errors
+    ]
+    return problem(422, "The request does not match the schema.", title="Invalid input", errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request, exc):
+    response = problem(401, "Sign in, or send an API token as 'Authorization: Bearer …'.", title="Unauthorized")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(AuthorizationError)
+def authorization_error(request, exc):
+    return problem(403, str(exc.message), title="Forbidden")
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    response = problem(exc.status_code, str(exc.message))
+    if exc.status_code == 429:
+        response["Retry-After"] = str(getattr(exc, "wait", None) or 60)
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return problem(404, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return problem(403, "Forbidden.")
+
+
+@api.exception_handler(Exception)
+def unexpected(request, exc):
+    log.exception("API error", exc_info=exc)
+    return problem(500, "Something went wrong on our side.")

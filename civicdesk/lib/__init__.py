@@ -1,0 +1,1 @@
+"""Plumbing with no models: errors, http, env, theme."""

@@ -1,0 +1,303 @@
+"""The one access layer: who may see or change what.
+
+Every view, API endpoint and selector asks here. An actor is a signed-in ``User``, an ``ApiToken``
+or ``SYSTEM``. What an actor reaches is the set of municipalities its roles give it:
+
+- platform admin: everything;
+- agent and supervisor: every municipality currently served by their centre;
+- caseworker: the municipality of their department; municipality admin: their municipality;
+- citizen and employee: their home municipality's public information only;
+- API token: its municipality, or the municipalities its centre serves now.
+
+``visible`` narrows a queryset to what the actor may see; ``can``/``require`` decide one action on one
+object. Nothing outside this module decides access.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.lib.errors import Forbidden, NotFound
+from civicdesk.organisations.models import (
+    ApiToken,
+    AuditEvent,
+    CenterMembership,
+    Department,
+    Municipality,
+    Role,
+    RoleAssignment,
+    ServiceCenter,
+    Team,
+    Topic,
+    User,
+)
+
+
+class SystemActor:
+    """Background work and management commands acting on behalf of the platform itself."""
+
+    pk = None
+    is_authenticated = True
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
+Actor = User | ApiToken | SystemActor | AnonymousUser
+
+
+class Action:
+    VIEW = "view"
+    CHANGE = "change"
+
+
+class Permission:
+    """Named permissions an API token can carry."""
+
+    READ = "read"
+    WRITE_TOPICS = "topics:write"
+    WRITE_ORGANISATION = "organisation:write"
+    ALL = (READ, WRITE_TOPICS, WRITE_ORGANISATION)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What an actor reaches: every municipality, or a set of them, and under which roles."""
+
+    everything: bool = False
+    municipality_ids: frozenset[int] = frozenset()
+    center_ids: frozenset[int] = frozenset()
+    roles: frozenset[str] = frozenset()
+    admin_of: frozenset[int] = frozenset()
+    staff_municipality_ids: frozenset[int] = field(default=frozenset())
+    permissions: frozenset[str] = frozenset()
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+
+def current_member_ids(center_ids) -> set[int]:
+    """Municipalities served now by any of the centres."""
+    now = timezone.now()
+    return set(
+        CenterMembership.objects.filter(center_id__in=center_ids, joined_at__lte=now)
+        .filter(Q(left_at__isnull=True) | Q(left_at__gt=now))
+        .values_list("municipality_id", flat=True)
+    )
+
+
+def reach(actor: Actor) -> Reach:
+    """Compute (once per actor object) the municipalities and roles the actor reaches."""
+    cached = getattr(actor, "_civicdesk_reach", None)
+    if cached is not None:
+        return cached
+    result = _compute_reach(actor)
+    try:
+        actor._civicdesk_reach = result
+    except AttributeError:
+        pass
+    return result
+
+
+def forget_reach(actor: Actor) -> None:
+    """Drop the cached reach after the actor's roles or memberships changed."""
+    if hasattr(actor, "_civicdesk_reach"):
+        del actor._civicdesk_reach
+
+
+def _compute_reach(actor: Actor) -> Reach:
+    if isinstance(actor, SystemActor):
+        return Reach(everything=True, roles=frozenset({Role.PLATFORM_ADMIN}), permissions=frozenset(Permission.ALL))
+    if isinstance(actor, ApiToken):
+        if not actor.is_active:
+            return Reach()
+        ids = {actor.municipality_id} if actor.municipality_id else current_member_ids([actor.center_id])
+        centers = {actor.center_id} if actor.center_id else set()
+        return Reach(
+            municipality_ids=frozenset(ids),
+            center_ids=frozenset(centers),
+            permissions=frozenset(actor.permissions),
+        )
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return Reach()
+    if actor.kind != User.Kind.STAFF:
+        home = frozenset({actor.home_municipality_id}) if actor.home_municipality_id else frozenset()
+        return Reach(municipality_ids=home, roles=frozenset({actor.kind}))
+    assignments = list(RoleAssignment.objects.filter(user=actor))
+    roles = frozenset(a.role for a in assignments)
+    if Role.PLATFORM_ADMIN in roles or actor.is_superuser:
+        return Reach(everything=True, roles=roles | {Role.PLATFORM_ADMIN}, permissions=frozenset(Permission.ALL))
+    center_ids = {a.center_id for a in assignments if a.center_id}
+    municipal = {a.municipality_id for a in assignments if a.municipality_id}
+    ids = current_member_ids(center_ids) | municipal
+    return Reach(
+        municipality_ids=frozenset(ids),
+        center_ids=frozenset(center_ids),
+        roles=roles,
+        admin_of=frozenset(a.municipality_id for a in assignments if a.role == Role.MUNICIPALITY_ADMIN),
+        staff_municipality_ids=frozenset(ids),
+        permissions=frozenset({Permission.READ}),
+    )
+
+
+def is_staff_actor(actor: Actor) -> bool:
+    return isinstance(actor, SystemActor | ApiToken) or (
+        getattr(actor, "is_authenticated", False) and getattr(actor, "kind", None) == User.Kind.STAFF
+    )
+
+
+def is_platform_admin(actor: Actor) -> bool:
+    return reach(actor).everything
+
+
+# --- Which municipality owns a row -------------------------------------------------------------------------------
+
+
+def _user_q(ids) -> Q:
+    """Users belonging to the municipalities: by role there, by their centre serving one, or by home."""
+    now = timezone.now()
+    centers = (
+        CenterMembership.objects.filter(municipality_id__in=ids, joined_at__lte=now)
+        .filter(Q(left_at__isnull=True) | Q(left_at__gt=now))
+        .values("center_id")
+    )
+    return Q(roles__municipality_id__in=ids) | Q(roles__center_id__in=centers) | Q(home_municipality_id__in=ids)
+
+
+def _owner_q(model: type[Model], ids) -> Q:
+    if model is Municipality:
+        return Q(pk__in=ids)
+    if model in (Department, Team, AuditEvent):
+        return Q(municipality_id__in=ids)
+    if model is Topic:
+        return Q(municipality__isnull=True) | Q(municipality_id__in=ids)
+    if model is CenterMembership:
+        return Q(municipality_id__in=ids)
+    if model is ServiceCenter:
+        return Q(pk__in=CenterMembership.objects.filter(municipality_id__in=ids).values("center_id"))
+    if model is ApiToken:
+        return Q(municipality_id__in=ids)
+    if model is User:
+        return _user_q(ids)
+    if model is RoleAssignment:
+        return Q(municipality_id__in=ids) | Q(center_id__in=_centers_serving(ids))
+    raise TypeError(f"access: no owner rule for {model.__name__}")
+
+
+def _centers_serving(ids):
+    now = timezone.now()
+    return (
+        CenterMembership.objects.filter(municipality_id__in=ids, joined_at__lte=now)
+        .filter(Q(left_at__isnull=True) | Q(left_at__gt=now))
+        .values("center_id")
+    )
+
+
+def owner_ids(obj: Model) -> set[int | None]:
+    """The municipalities an object belongs to (``{None}`` for shared rows such as default topics)."""
+    if isinstance(obj, Municipality):
+        return {obj.pk}
+    if isinstance(obj, Department | Team | AuditEvent | CenterMembership | Topic):
+        return {obj.municipality_id}
+    if isinstance(obj, ServiceCenter):
+        return current_member_ids([obj.pk])
+    if isinstance(obj, ApiToken):
+        return {obj.municipality_id} if obj.municipality_id else current_member_ids([obj.center_id])
+    if isinstance(obj, User):
+        return set(reach(obj).municipality_ids)
+    if isinstance(obj, RoleAssignment):
+        return {obj.municipality_id} if obj.municipality_id else current_member_ids([obj.center_id])
+    raise TypeError(f"access: no owner rule for {type(obj).__name__}")
+
+
+# --- Seeing -------------------------------------------------------------------------------------------------------
+
+_STAFF_ONLY = (AuditEvent, ApiToken, User, RoleAssignment, CenterMembership, Team, Department)
+
+
+def visible(actor: Actor, queryset: QuerySet) -> QuerySet:
+    """The rows of ``queryset`` the actor may see."""
+    model = queryset.model
+    r = reach(actor)
+    if model is AuditEvent:
+        return queryset if r.everything else queryset.none()
+    if r.everything:
+        return queryset
+    if isinstance(actor, ApiToken) and Permission.READ not in r.permissions:
+        return queryset.none()
+    if not is_staff_actor(actor) and model in _STAFF_ONLY:
+        return queryset.none()
+    if model is ApiToken and not r.admin_of:
+        return queryset.none()
+    if model is ApiToken:
+        return queryset.filter(municipality_id__in=r.admin_of)
+    if model is ServiceCenter and r.center_ids:
+        return queryset.filter(Q(pk__in=r.center_ids) | _owner_q(model, r.municipality_ids)).distinct()
+    if model is ServiceCenter:
+        # A caseworker or municipality admin sees the centres serving their municipality; citizens none.
+        return queryset.filter(_owner_q(model, r.municipality_ids)) if is_staff_actor(actor) else queryset.none()
+    if model is User:
+        return queryset.filter(_owner_q(model, r.municipality_ids), kind=User.Kind.STAFF).distinct()
+    return queryset.filter(_owner_q(model, r.municipality_ids))
+
+
+def can_view(actor: Actor, obj: Model) -> bool:
+    return visible(actor, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+# --- Changing -----------------------------------------------------------------------------------------------------
+
+
+def can(actor: Actor, action: str, obj: Model) -> bool:
+    """May the actor take ``action`` on ``obj``? Viewing is ``visible``; changing is decided by kind."""
+    if action == Action.VIEW:
+        return can_view(actor, obj)
+    r = reach(actor)
+    if isinstance(obj, AuditEvent):
+        return False
+    if r.everything:
+        return True
+    owners = owner_ids(obj)
+    if isinstance(actor, ApiToken):
+        needed = Permission.WRITE_TOPICS if isinstance(obj, Topic) else Permission.WRITE_ORGANISATION
+        if needed not in r.permissions or isinstance(obj, ServiceCenter | CenterMembership | ApiToken):
+            return False
+        return None not in owners and owners <= r.municipality_ids
+    if isinstance(obj, ServiceCenter | CenterMembership):
+        return False  # joining and leaving a centre is the platform admin's
+    if isinstance(obj, User):
+        # A municipality admin manages staff of their own municipality, but never a platform admin.
+        return bool(obj.pk) and not reach(obj).everything and bool(owners) and owners <= r.admin_of
+    if None in owners:
+        return False  # shared rows (default topics) belong to the platform
+    return bool(owners) and owners <= r.admin_of
+
+
+def require(actor: Actor, action: str, obj: Model) -> None:
+    """Raise ``NotFound`` when the actor may not even see ``obj``, ``Forbidden`` when it may not act on it."""
+    if not can_view(actor, obj):
+        raise NotFound(_("Not found."))
+    if action != Action.VIEW and not can(actor, action, obj):
+        raise Forbidden(_("You do not have permission to do that."))
+
+
+def require_platform_admin(actor: Actor) -> None:
+    if not reach(actor).everything:
+        raise Forbidden(_("Only platform admins may do that."))
+
+
+def require_admin_of(actor: Actor, municipality: Municipality) -> None:
+    """Municipality admin of ``municipality`` (or platform admin)."""
+    require(actor, Action.CHANGE, municipality)
+
+
+def get_visible(actor: Actor, queryset: QuerySet, **lookup) -> Model:
+    """One row the actor may see, or ``NotFound`` whether it is missing or hidden."""
+    try:
+        return visible(actor, queryset).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise NotFound(_("Not found.")) from None

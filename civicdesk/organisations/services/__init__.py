@@ -1,0 +1,49 @@
+"""Every write in organisations: tenancy, staff and roles, topics, API tokens."""
+
+from civicdesk.organisations.services.staff import (
+    portal_user_create,
+    role_grant,
+    role_revoke,
+    staff_create,
+    user_language_set,
+)
+from civicdesk.organisations.services.tenancy import (
+    center_create,
+    department_create,
+    municipality_create,
+    municipality_join_center,
+    municipality_leave_center,
+    municipality_onboard,
+    municipality_update,
+    team_create,
+)
+from civicdesk.organisations.services.tokens import api_token_authenticate, api_token_create, api_token_revoke
+from civicdesk.organisations.services.topics import (
+    default_topics_install,
+    topic_create,
+    topic_update,
+    topics_import,
+)
+
+__all__ = [
+    "api_token_authenticate",
+    "api_token_create",
+    "api_token_revoke",
+    "center_create",
+    "default_topics_install",
+    "department_create",
+    "municipality_create",
+    "municipality_join_center",
+    "municipality_leave_center",
+    "municipality_onboard",
+    "municipality_update",
+    "portal_user_create",
+    "role_grant",
+    "role_revoke",
+    "staff_create",
+    "team_create",
+    "topic_create",
+    "topic_update",
+    "topics_import",
+    "user_language_set",
+]

@@ -1,0 +1,1 @@
+"""HTML pages of organisations, one module per audience."""
