@@ -285,6 +285,13 @@ def require(actor: Actor, action: str, obj: Model) -> None:
         raise Forbidden(_("You do not have permission to do that."))
 
 
+def require_add(actor: Actor, model: type[Model], municipality: Municipality) -> None:
+    """May the actor add a row of ``model`` to ``municipality``? Same rules as changing such a row."""
+    require(actor, Action.VIEW, municipality)
+    if not can(actor, Action.CHANGE, model(municipality=municipality)):
+        raise Forbidden(_("You do not have permission to do that."))
+
+
 def require_platform_admin(actor: Actor) -> None:
     if not reach(actor).everything:
         raise Forbidden(_("Only platform admins may do that."))

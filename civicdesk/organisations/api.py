@@ -6,6 +6,7 @@ from datetime import datetime
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import CursorPagination, paginate
+from ninja.responses import Status
 
 from civicdesk.lib.errors import Invalid
 from civicdesk.organisations import access, selectors, services
@@ -246,7 +247,7 @@ def municipality_list(request):
 @router.post("/municipalities", response={201: MunicipalityOut, **PROBLEMS}, summary="Add a municipality")
 def municipality_create(request, body: MunicipalityCreateIn):
     data = body.dict(exclude_none=True)
-    return 201, services.municipality_create(actor=request.actor, **data)
+    return Status(201, services.municipality_create(actor=request.actor, **data))
 
 
 @router.get("/municipalities/{slug}", response={200: MunicipalityOut, **PROBLEMS}, summary="One municipality")
@@ -290,9 +291,10 @@ def municipality_join_center(request, slug: str, body: MembershipJoinIn):
     access.require_platform_admin(request.actor)
     center = selectors.center_get(actor=request.actor, slug=slug)
     municipality = selectors.municipality_get(actor=request.actor, slug=body.municipality)
-    return 201, services.municipality_join_center(
+    membership = services.municipality_join_center(
         actor=request.actor, municipality=municipality, center=center, at=body.joined_at
     )
+    return Status(201, membership)
 
 
 @router.post(
@@ -321,13 +323,13 @@ def department_list(request, municipality: str | None = None):
 def department_create(request, body: DepartmentCreateIn):
     municipality = selectors.municipality_get(actor=request.actor, slug=body.municipality)
     department = services.department_create(actor=request.actor, municipality=municipality, name=body.name)
-    return 201, selectors.department_get(actor=request.actor, department_id=department.pk)
+    return Status(201, selectors.department_get(actor=request.actor, department_id=department.pk))
 
 
 @router.post("/teams", response={201: TeamOut, **PROBLEMS}, summary="Add a team to a department")
 def team_create(request, body: TeamCreateIn):
     department = selectors.department_get(actor=request.actor, department_id=body.department_id)
-    return 201, services.team_create(actor=request.actor, department=department, name=body.name)
+    return Status(201, services.team_create(actor=request.actor, department=department, name=body.name))
 
 
 @router.get("/staff", response={200: list[StaffOut], **PROBLEMS}, summary="List staff")
@@ -369,7 +371,7 @@ def topic_create(request, body: TopicCreateIn):
         los_uri=body.los_uri,
         notes=body.notes,
     )
-    return 201, topic
+    return Status(201, topic)
 
 
 @router.patch("/topics/{topic_id}", response={200: TopicOut, **PROBLEMS}, summary="Change or retire a topic")
@@ -434,7 +436,7 @@ def api_token_create(request, body: TokenCreateIn):
         municipality=municipality,
     )
     token.secret = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **PROBLEMS}, summary="Revoke an API token")

@@ -163,7 +163,7 @@ def municipality_onboard(
 @transaction.atomic
 def department_create(*, actor: Actor, municipality: Municipality, name: str) -> Department:
     """A municipality admin adds a department to their municipality; names are unique within it."""
-    access.require(actor, Action.CHANGE, municipality)
+    access.require_add(actor, Department, municipality)
     department = Department(municipality=municipality, name=name.strip())
     clean(department)
     department.save()

@@ -19,7 +19,7 @@ def _require_owner(actor: Actor, municipality: Municipality | None) -> None:
     if municipality is None:
         access.require_platform_admin(actor)  # the shared set belongs to the platform
     else:
-        access.require(actor, Action.CHANGE, municipality)
+        access.require_add(actor, Topic, municipality)
 
 
 def _parent(municipality: Municipality | None, parent_key: str | None) -> Topic | None:

@@ -1,0 +1,32 @@
+"""manage.py serve: the demo's one process for pages, API and websockets (uvicorn ASGI), with the task
+worker beside it. Production runs gunicorn (WSGI) for HTTP and uvicorn only for /ws/ instead (README)."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve civicdesk from one ASGI process and run the background task worker next to it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+
+    def handle(self, *args, host, port, no_worker, **options):
+        import uvicorn
+
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker"])  # noqa: S603
+        self.stdout.write(f"civicdesk is at http://{host}:{port}/ (API docs: http://{host}:{port}/api/docs)")
+        try:
+            uvicorn.run("civicdesk.asgi:application", host=host, port=port, log_level="warning", lifespan="off")
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

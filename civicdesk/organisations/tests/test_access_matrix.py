@@ -1,0 +1,190 @@
+"""The permission matrix: every role × every kind of object × own municipality / another municipality
+(of the same centre, where the actor has one) / another centre, each cell allowed or denied, for seeing
+and for changing. Decided in one place (``organisations.access``), so this one table covers every door."""
+
+import pytest
+
+from civicdesk.organisations import access, audit, services
+from civicdesk.organisations.access import SYSTEM, Action
+from civicdesk.organisations.models import (
+    ApiToken,
+    AuditEvent,
+    CenterMembership,
+    Department,
+    Municipality,
+    Role,
+    RoleAssignment,
+    ServiceCenter,
+    Team,
+    Topic,
+    User,
+)
+
+OWN, OTHER_MUNICIPALITY, OTHER_CENTER = "own", "other municipality", "other centre"
+ALL = {OWN, OTHER_MUNICIPALITY, OTHER_CENTER}
+CENTRE = {OWN, OTHER_MUNICIPALITY}  # an agent's centre serves both
+ONLY_OWN = {OWN}
+NONE: set[str] = set()
+
+KINDS = [
+    "municipality",
+    "department",
+    "team",
+    "topic",
+    "staff",
+    "role",
+    "membership",
+    "centre",
+    "audit event",
+    "api token",
+]
+
+# role -> (username or token, (own, other municipality, other centre) slugs)
+ACTORS = {
+    "platform admin": ("admin", ("gulen", "osteroy", "orebro")),
+    "supervisor": ("nh.supervisor", ("gulen", "osteroy", "orebro")),
+    "agent": ("nh.agent", ("gulen", "osteroy", "orebro")),
+    "caseworker": ("gulen.caseworker", ("gulen", "osteroy", "orebro")),
+    "municipality admin": ("gulen.admin", ("gulen", "osteroy", "orebro")),
+    "citizen": ("gulen.citizen", ("gulen", "osteroy", "orebro")),
+    "employee": ("holbaek.employee", ("holbaek", "gulen", "orebro")),
+    "centre token": ("token:nordhordland:read", ("gulen", "osteroy", "orebro")),
+    "municipality token": ("token:gulen:read,topics:write", ("gulen", "osteroy", "orebro")),
+}
+
+
+def expect(view: dict[str, set], change: dict[str, set] | None = None) -> dict[str, tuple[set, set]]:
+    change = change or {}
+    return {kind: (view.get(kind, NONE), change.get(kind, NONE)) for kind in KINDS}
+
+
+CENTRE_STAFF_VIEW = {kind: CENTRE for kind in KINDS if kind not in ("audit event", "api token")}
+MUNICIPAL_VIEW = {**{kind: ONLY_OWN for kind in KINDS if kind not in ("audit event", "api token")}, "centre": CENTRE}
+
+EXPECTED = {
+    "platform admin": expect({kind: ALL for kind in KINDS}, {kind: ALL for kind in KINDS if kind != "audit event"}),
+    "supervisor": expect(CENTRE_STAFF_VIEW),
+    "agent": expect(CENTRE_STAFF_VIEW),
+    "caseworker": expect(MUNICIPAL_VIEW),
+    "municipality admin": expect(
+        {**MUNICIPAL_VIEW, "api token": ONLY_OWN},
+        {kind: ONLY_OWN for kind in ("municipality", "department", "team", "topic", "staff", "role", "api token")},
+    ),
+    "citizen": expect({"municipality": ONLY_OWN, "topic": ONLY_OWN}),
+    "employee": expect({"municipality": ONLY_OWN, "topic": ONLY_OWN}),
+    "centre token": expect(CENTRE_STAFF_VIEW),
+    "municipality token": expect(MUNICIPAL_VIEW, {"topic": ONLY_OWN}),
+}
+
+
+def _actor(name: str):
+    if not name.startswith("token:"):
+        return User.objects.get(username=name)
+    _, scope, permissions = name.split(":", 2)
+    center = ServiceCenter.objects.filter(slug=scope).first()
+    municipality = None if center else Municipality.objects.get(slug=scope)
+    token, _secret = services.api_token_create(
+        actor=SYSTEM, name="matrix", permissions=permissions.split(","), center=center, municipality=municipality
+    )
+    return ApiToken.objects.get(pk=token.pk)
+
+
+def _object_of(kind: str, slug: str):
+    """One object of ``kind`` that belongs to the municipality ``slug``."""
+    municipality = Municipality.objects.get(slug=slug)
+    caseworker_role = RoleAssignment.objects.filter(role=Role.CASEWORKER, municipality=municipality).first()
+    if kind == "municipality":
+        return municipality
+    if kind == "department":
+        return Department.objects.filter(municipality=municipality).first()
+    if kind == "team":
+        return Team.objects.filter(municipality=municipality).first()
+    if kind == "topic":
+        topic = Topic.objects.filter(municipality=municipality).first()
+        return topic or services.topic_create(
+            actor=SYSTEM, municipality=municipality, key="local", names={"en": "Local matter"}
+        )
+    if kind == "staff":
+        return caseworker_role.user
+    if kind == "role":
+        return caseworker_role
+    if kind == "membership":
+        return CenterMembership.objects.filter(municipality=municipality, left_at__isnull=True).first()
+    if kind == "centre":
+        return CenterMembership.objects.filter(municipality=municipality, left_at__isnull=True).first().center
+    if kind == "audit event":
+        return audit.record(actor=SYSTEM, action="matrix.probe", obj=municipality)
+    if kind == "api token":
+        token, _ = services.api_token_create(
+            actor=SYSTEM, name="probe", permissions=["read"], municipality=municipality
+        )
+        return token
+    raise AssertionError(kind)
+
+
+CELLS = [(role, kind) for role in ACTORS for kind in KINDS]
+
+
+@pytest.mark.parametrize(("role", "kind"), CELLS, ids=[f"{r}-{k}" for r, k in CELLS])
+def test_access_matrix(db, role, kind):
+    name, (own, other_municipality, other_center) = ACTORS[role]
+    actor = _actor(name)
+    expected_view, expected_change = EXPECTED[role][kind]
+    seen, changeable = set(), set()
+    for column, slug in ((OWN, own), (OTHER_MUNICIPALITY, other_municipality), (OTHER_CENTER, other_center)):
+        obj = _object_of(kind, slug)
+        if access.can(actor, Action.VIEW, obj):
+            seen.add(column)
+        if access.can(actor, Action.CHANGE, obj):
+            changeable.add(column)
+    assert (seen, changeable) == (expected_view, expected_change)
+
+
+def test_matrix_covers_every_role_and_every_kind_of_object():
+    assert {r.label.lower() for r in Role} <= set(EXPECTED)
+    assert {"citizen", "employee"} <= set(EXPECTED)
+    assert {
+        m._meta.model_name
+        for m in (
+            Municipality,
+            Department,
+            Team,
+            Topic,
+            User,
+            RoleAssignment,
+            CenterMembership,
+            ServiceCenter,
+            AuditEvent,
+            ApiToken,
+        )
+    } == {
+        "municipality",
+        "department",
+        "team",
+        "topic",
+        "user",
+        "roleassignment",
+        "centermembership",
+        "servicecenter",
+        "auditevent",
+        "apitoken",
+    }
+    assert all(set(EXPECTED[role]) == set(KINDS) for role in EXPECTED)
+
+
+def test_visible_lists_agree_with_the_matrix_for_an_agent(agent, gulen, osteroy, orebro):
+    slugs = set(access.visible(agent, Municipality.objects.all()).values_list("slug", flat=True))
+    assert {"gulen", "osteroy", "samnanger", "aurland"} == slugs
+
+
+def test_municipality_that_left_the_centre_is_no_longer_seen_by_its_agents(agent, samnanger_left):
+    access.forget_reach(agent)
+    slugs = set(access.visible(agent, Municipality.objects.all()).values_list("slug", flat=True))
+    assert "samnanger" not in slugs
+    assert "gulen" in slugs
+
+
+@pytest.fixture
+def samnanger_left(nordhordland):
+    samnanger = Municipality.objects.get(slug="samnanger")
+    return services.municipality_leave_center(actor=SYSTEM, municipality=samnanger, center=nordhordland)
