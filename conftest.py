@@ -132,3 +132,12 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters live in the cache; each test starts with none (Redis in the PostgreSQL run)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -56,12 +56,17 @@ def domain_error(request, exc: DomainError):
     return problem_from_error(exc)
 
 
+def _field_name(location) -> str | None:
+    """('body', 'body', 'slug') -> 'slug'; ('query', 'q') -> 'q': the source and the parameter name go."""
+    parts = list(location)[1:]
+    if len(parts) > 1:
+        parts = parts[1:]
+    return ".".join(str(p) for p in parts) or None
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None, "message": e.get("msg", "")}
-        for e in exc.errors
-    ]
+    errors = [{"field": _field_name(e.get("loc", ())), "message": e.get("msg", "")} for e in exc.errors]
     return problem(422, "The request does not match the schema.", title="Invalid input", errors=errors)
 
 

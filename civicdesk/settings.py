@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    "civicdesk.lib.ratelimit.UnauthenticatedApiRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "civicdesk.urls"
@@ -114,6 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 RATELIMIT_VIEW = "civicdesk.lib.http.ratelimited"
+API_UNAUTHENTICATED_RATE = env.string("CIVICDESK_API_UNAUTHENTICATED_RATE", "60/m")
 
 # --- Security: secure unless this is the demo on plain HTTP ---
 SECURE_COOKIES = env.boolean("CIVICDESK_SECURE_COOKIES", not DEMO)

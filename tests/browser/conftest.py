@@ -152,16 +152,18 @@ def switch_language(page, code: str) -> None:
     page.wait_for_load_state()
 
 
-def assert_pages_accessible_in_every_language(page, paths: list[str], signed_in: bool = True) -> None:
+def assert_pages_accessible_in_every_language(page, paths: list, signed_in: bool = True) -> None:
     """Each page, in each of the four languages chosen with the switch: the right language, no WCAG 2.1 A/AA
-    violation. Failures are collected so one run names every page that needs mending."""
+    violation. A path may be ``(path, expected status)`` for error pages. Failures are collected so one run
+    names every page that needs mending."""
     problems = []
+    pages = [p if isinstance(p, tuple) else (p, 200) for p in paths]
     for code in LANGUAGES:
-        page.goto(paths[0])
+        page.goto(pages[0][0])
         switch_language(page, code)
-        for path in paths:
+        for path, expected_status in pages:
             response = page.goto(path)
-            if response.status >= 400:
+            if response.status != expected_status:
                 problems.append(f"[{code}] {path}: HTTP {response.status}")
                 continue
             lang = page.get_attribute("html", "lang")

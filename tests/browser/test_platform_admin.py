@@ -21,7 +21,7 @@ def test_platform_admin_pages_are_accessible_in_every_language(page):
             "/municipality/?m=gulen",
             "/municipality/topics/?m=gulen",
             "/password/",
-            "/no-such-page/",
+            ("/no-such-page/", 404),
         ],
     )
 

@@ -120,8 +120,7 @@ def test_html_topic_import_from_a_csv_file(client_for, municipality_admin):
 
     csv_file = SimpleUploadedFile(
         "topics.csv",
-        b"key,parent_key,name_en,name_da,name_sv,name_nb,kle,los_uri,notes\n"
-        b"harbour,,Harbour,Havn,Hamn,Hamn,,,\n",
+        b"key,parent_key,name_en,name_da,name_sv,name_nb,kle,los_uri,notes\nharbour,,Harbour,Havn,Hamn,Hamn,,,\n",
         content_type="text/csv",
     )
     response = client_for(municipality_admin).post(

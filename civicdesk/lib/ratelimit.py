@@ -1,0 +1,34 @@
+"""Rate limits on public doors that no view decorator covers: guessing API credentials.
+
+Every API answer of 401 counts against the client's address; past the limit the address gets 429 until the
+window passes. Signed-in and token callers are throttled per caller by the API itself.
+"""
+
+from django.conf import settings
+from django_ratelimit.core import get_usage
+
+from civicdesk.lib.http import problem
+
+GROUP = "api-unauthenticated"
+
+
+def _rate(group, request) -> str:
+    return settings.API_UNAUTHENTICATED_RATE
+
+
+class UnauthenticatedApiRateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        usage = get_usage(request, group=GROUP, key="ip", rate=_rate, increment=False)
+        if usage and usage["count"] >= usage["limit"]:
+            response = problem(429, "Too many unauthenticated requests. Wait a minute.", title="Too Many Requests")
+            response["Retry-After"] = "60"
+            return response
+        response = self.get_response(request)
+        if response.status_code == 401:
+            get_usage(request, group=GROUP, key="ip", rate=_rate, increment=True)
+        return response
