@@ -11,13 +11,7 @@ from ninja.responses import Status
 from civicdesk.lib.errors import Invalid
 from civicdesk.organisations import access, selectors, services
 from civicdesk.organisations.models import Country, Language, Role
-from civicdesk.organisations.topic_formats import (
-    TopicFormatError,
-    parse_kle_xml,
-    parse_los_skos,
-    parse_topics_csv,
-    write_topics_csv,
-)
+from civicdesk.organisations.topic_formats import TopicFormatError, parse_topics, write_topics_csv
 
 router = Router(tags=["organisations"])
 PROBLEMS = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
@@ -383,15 +377,10 @@ def topic_update(request, topic_id: int, body: TopicUpdateIn):
 @router.get("/topics-export.csv", summary="Export a taxonomy as CSV", response={200: None, **PROBLEMS})
 def topics_export(request, municipality: str | None = None):
     scope = selectors.municipality_get(actor=request.actor, slug=municipality) if municipality else None
-    csv_text = write_topics_csv(selectors.topic_records(actor=request.actor, municipality=scope))
+    csv_text = write_topics_csv(
+        selectors.topic_records(actor=request.actor, municipality=scope), outside_parents=scope is not None
+    )
     return HttpResponse(csv_text, content_type="text/csv; charset=utf-8")
-
-
-PARSERS = {
-    "csv": parse_topics_csv,
-    "kle": lambda text: parse_kle_xml(text.encode()),
-    "los": lambda text: parse_los_skos(text.encode()),
-}
 
 
 @router.post("/topics-import", response={200: ImportResultOut, **PROBLEMS}, summary="Import a taxonomy (CSV, KLE, LOS)")
@@ -400,7 +389,7 @@ def topics_import(request, body: TopicImportIn):
         selectors.municipality_get(actor=request.actor, slug=body.municipality) if body.municipality else None
     )
     try:
-        records = PARSERS[body.format](body.content)
+        records = parse_topics(body.format, body.content.encode())
     except (TopicFormatError, ValueError) as error:
         raise Invalid(str(error), field="content") from None
     return services.topics_import(actor=request.actor, municipality=municipality, records=records)

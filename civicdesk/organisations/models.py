@@ -72,7 +72,7 @@ class Municipality(models.Model):
         _("logo"),
         upload_to="municipalities/logos/",
         blank=True,
-        validators=[FileExtensionValidator(["png", "svg", "jpg", "jpeg", "webp"])],
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from civicdesk.lib.errors import NotFound
 from civicdesk.organisations import access, audit
 from civicdesk.organisations.access import Actor
 from civicdesk.organisations.models import (
@@ -34,6 +35,14 @@ def municipality_list(*, actor: Actor, center: ServiceCenter | None = None) -> Q
             memberships__joined_at__lte=now,
         ).distinct()
     return municipalities
+
+
+def brand_colour_of(*, slug: str) -> str:
+    """A municipality's brand colour is public (its portal shows it to everyone)."""
+    colour = Municipality.objects.filter(slug=slug).values_list("brand_colour", flat=True).first()
+    if colour is None:
+        raise NotFound()
+    return colour
 
 
 def municipality_get(*, actor: Actor, slug: str) -> Municipality:

@@ -95,8 +95,12 @@ class TopicRecord:
 # --- civicdesk CSV -----------------------------------------------------------------------------
 
 
-def parse_topics_csv(text: str) -> list[TopicRecord]:
-    """Read civicdesk's topic CSV. Raises :class:`TopicFormatError` on the first problem found."""
+def parse_topics_csv(text: str, outside_parents: bool = False) -> list[TopicRecord]:
+    """Read civicdesk's topic CSV. Raises :class:`TopicFormatError` on the first problem found.
+
+    With ``outside_parents`` a parent key not defined in the file is accepted: a municipality's own topics
+    may hang under topics of the shared set, which the importer then looks up.
+    """
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text), strict=True)
     header: list[str] | None = None
@@ -142,13 +146,13 @@ def parse_topics_csv(text: str) -> list[TopicRecord]:
             los_uri=row["los_uri"],
             notes=row["notes"],
         )
-        _check_record(record, seen, defined_at, line)
+        _check_record(record, seen, defined_at, line, outside_parents=outside_parents)
         seen.add(record.key)
         records.append(record)
     return records
 
 
-def write_topics_csv(records: Iterable[TopicRecord]) -> str:
+def write_topics_csv(records: Iterable[TopicRecord], outside_parents: bool = False) -> str:
     """Write records as civicdesk's topic CSV (CRLF line ends, RFC 4180 quoting).
 
     The records are checked the same way as when reading, so what this writes always reads back
@@ -159,7 +163,14 @@ def write_topics_csv(records: Iterable[TopicRecord]) -> str:
     writer.writerow(CSV_COLUMNS)
     seen: set[str] = set()
     for number, record in enumerate(records, start=1):
-        _check_record(record, seen, None, None, where=f"Topic {number} ({record.key or 'no key'}): ")
+        _check_record(
+            record,
+            seen,
+            None,
+            None,
+            where=f"Topic {number} ({record.key or 'no key'}): ",
+            outside_parents=outside_parents,
+        )
         seen.add(record.key)
         writer.writerow(
             [
@@ -193,6 +204,7 @@ def _check_record(
     defined_at: dict[str, int] | None,
     line: int | None,
     where: str = "",
+    outside_parents: bool = False,
 ) -> None:
     """Raise TopicFormatError for the first thing wrong with ``record``; ``seen`` holds earlier keys."""
 
@@ -223,7 +235,8 @@ def _check_record(
                     f"the parent {parent!r} of {key!r} comes later, on line {later}; "
                     "parents must come before their children"
                 )
-            fail(f"the parent {parent!r} of {key!r} is not a topic defined above")
+            if not outside_parents:
+                fail(f"the parent {parent!r} of {key!r} is not a topic defined above")
     unknown = sorted(set(record.names) - set(LANGUAGES))
     if unknown:
         fail(f"the topic {key!r} has names in unsupported languages: {', '.join(unknown)}")
@@ -525,3 +538,23 @@ def _unique_key(key: str, used: set[str]) -> str:
         candidate = key[: KEY_MAX_LENGTH - len(suffix)] + suffix
         number += 1
     return candidate
+
+
+FORMATS = ("csv", "kle", "los")
+
+
+def parse_topics(
+    format: str, data: bytes, *, outside_parents: bool = True, los_words: bool = False
+) -> list[TopicRecord]:
+    """Parse an uploaded taxonomy in one of ``FORMATS``; every door (page, API, command) comes through here."""
+    if format == "csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise TopicFormatError("the CSV file is not UTF-8 text") from None
+        return parse_topics_csv(text, outside_parents=outside_parents)
+    if format == "kle":
+        return parse_kle_xml(data)
+    if format == "los":
+        return parse_los_skos(data, include_words=los_words)
+    raise TopicFormatError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")

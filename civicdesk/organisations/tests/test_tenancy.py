@@ -128,3 +128,40 @@ def test_html_leaving_a_centre_one_is_not_in_says_so(client_for, platform_admin,
     )
     assert response.status_code == 422
     assert "is not served by" in response.content.decode()
+
+
+def test_django_admin_adds_a_membership_through_the_join_rule(client_for, platform_admin, nordhordland):
+    modalen = services.municipality_create(actor=platform_admin, slug="modalen", name="Modalen", country="NO")
+    response = client_for(platform_admin).post(
+        "/django-admin/organisations/centermembership/add/",
+        {"center": nordhordland.pk, "municipality": modalen.pk, "joined_at_0": "2026-11-01", "joined_at_1": "08:00:00"},
+    )
+    assert response.status_code == 302
+    assert CenterMembership.objects.filter(municipality=modalen, center=nordhordland, left_at__isnull=True).exists()
+    from civicdesk.organisations.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="center.join", details__center="nordhordland").exists()
+
+
+def test_django_admin_is_for_platform_admins_only(client_for, municipality_admin):
+    response = client_for(municipality_admin).get("/django-admin/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_logo_must_be_a_real_small_image(client_for, municipality_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", content_type="image/png")
+    response = client_for(municipality_admin).post(
+        "/municipality/update/?m=gulen",
+        {"name": "Gulen", "language": "nb", "time_zone": "Europe/Oslo", "brand_colour": "#0062ba", "logo": fake},
+    )
+    assert response.status_code == 422
+    assert "PNG, JPEG or WebP" in response.content.decode()
+    png = SimpleUploadedFile("logo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="image/png")
+    response = client_for(municipality_admin).post(
+        "/municipality/update/?m=gulen",
+        {"name": "Gulen", "language": "nb", "time_zone": "Europe/Oslo", "brand_colour": "#0062ba", "logo": png},
+    )
+    assert response.status_code == 302
+    assert Municipality.objects.get(slug="gulen").logo.name.startswith("municipalities/logos/")

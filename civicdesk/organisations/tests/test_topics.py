@@ -145,3 +145,24 @@ def test_htmx_topic_search_returns_only_the_results(client_for, agent):
     assert response.status_code == 200
     assert 'id="topic-results"' in body and "<html" not in body
     assert "brøyting" in body.lower() or "snow" in body.lower()
+
+
+def test_topics_commands_export_and_import_a_municipalitys_topics(db, tmp_path, capsys):
+    from django.core.management import call_command
+
+    call_command("export_topics", "--municipality", "gulen")
+    exported = tmp_path / "gulen.csv"
+    exported.write_text(capsys.readouterr().out, encoding="utf-8")
+    call_command("import_topics", str(exported), "--format", "csv", "--municipality", "samnanger")
+    assert "1 topics added, 0 updated." in capsys.readouterr().out
+    assert Topic.objects.filter(municipality__slug="samnanger", key="ferry-quay-permits").exists()
+
+
+def test_kle_import_command_refuses_a_broken_file_clearly(db, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    broken = tmp_path / "kle.xml"
+    broken.write_bytes(b"<KLE-Emneplan><Hovedgruppe>")
+    with pytest.raises(CommandError, match=r"kle\.xml"):
+        call_command("import_topics", str(broken), "--format", "kle", "--municipality", "holbaek")

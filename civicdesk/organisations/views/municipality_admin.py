@@ -18,13 +18,7 @@ from civicdesk.organisations.forms import (
     TopicForm,
     TopicImportForm,
 )
-from civicdesk.organisations.topic_formats import (
-    TopicFormatError,
-    parse_kle_xml,
-    parse_los_skos,
-    parse_topics_csv,
-    write_topics_csv,
-)
+from civicdesk.organisations.topic_formats import TopicFormatError, parse_topics, write_topics_csv
 
 
 def _administered(request):
@@ -179,13 +173,6 @@ def topic_create(request):
     return _topics_page(request, municipality, municipalities, topic_form=form)
 
 
-PARSERS = {
-    "csv": lambda data: parse_topics_csv(data.decode("utf-8-sig")),
-    "kle": parse_kle_xml,
-    "los": parse_los_skos,
-}
-
-
 @login_required
 @require_POST
 def topics_import(request):
@@ -193,11 +180,11 @@ def topics_import(request):
     form = TopicImportForm(request.POST, request.FILES, prefix="import")
     if form.is_valid():
         try:
-            records = PARSERS[form.cleaned_data["format"]](form.cleaned_data["file"].read())
+            records = parse_topics(form.cleaned_data["format"], form.cleaned_data["file"].read())
             result = services.topics_import(actor=request.actor, municipality=municipality, records=records)
             messages.success(request, _("Imported: %(created)d new, %(updated)d updated.") % result)
             return _back(municipality, "organisations:topic_list")
-        except (TopicFormatError, UnicodeDecodeError, ValueError) as error:
+        except TopicFormatError as error:
             form.add_error("file", str(error))
         except DomainError as error:
             _form_error(form, error)
@@ -211,6 +198,8 @@ def topics_export(request):
     shared = request.GET.get("shared") == "1"
     records = selectors.topic_records(actor=request.actor, municipality=None if shared else municipality)
     name = "civicdesk-topics.csv" if shared else f"{municipality.slug}-topics.csv"
-    response = HttpResponse(write_topics_csv(records), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        write_topics_csv(records, outside_parents=not shared), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

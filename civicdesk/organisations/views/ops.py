@@ -1,13 +1,13 @@
 """Probes for the orchestrator, and each municipality's theme stylesheet."""
 
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from civicdesk.lib.errors import NotFound
 from civicdesk.lib.theme import theme_css
-from civicdesk.organisations.models import Municipality
+from civicdesk.organisations import selectors
 
 
 @require_GET
@@ -32,5 +32,8 @@ def readyz(request):
 @cache_control(public=True, max_age=3600)
 def municipality_theme(request, slug: str):
     """The municipality's brand as Designsystemet colour variables (public: the portal uses it too)."""
-    municipality = get_object_or_404(Municipality.objects.only("brand_colour", "updated_at"), slug=slug)
-    return HttpResponse(theme_css(municipality.brand_colour), content_type="text/css; charset=utf-8")
+    try:
+        colour = selectors.brand_colour_of(slug=slug)
+    except NotFound:
+        raise Http404 from None
+    return HttpResponse(theme_css(colour), content_type="text/css; charset=utf-8")

@@ -2,10 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civicdesk.lib.errors import DomainError
-from civicdesk.organisations import services
+from civicdesk.lib.errors import DomainError, NotFound
+from civicdesk.organisations import selectors, services
 from civicdesk.organisations.access import SYSTEM, Permission
-from civicdesk.organisations.models import Municipality, ServiceCenter
 
 
 class Command(BaseCommand):
@@ -25,9 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, center, municipality, name, permission, **options):
         try:
-            center_obj = ServiceCenter.objects.get(slug=center) if center else None
-            municipality_obj = Municipality.objects.get(slug=municipality) if municipality else None
-        except (ServiceCenter.DoesNotExist, Municipality.DoesNotExist):
+            center_obj = selectors.center_get(actor=SYSTEM, slug=center) if center else None
+            municipality_obj = selectors.municipality_get(actor=SYSTEM, slug=municipality) if municipality else None
+        except NotFound:
             raise CommandError(f"No centre or municipality called {center or municipality}.") from None
         try:
             token, secret = services.api_token_create(
