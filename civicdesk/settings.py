@@ -139,6 +139,7 @@ LANGUAGE_CODE = env.string("CIVICDESK_LANGUAGE", "en")
 LANGUAGES = [("da", _("Danish")), ("sv", _("Swedish")), ("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "civicdesk" / "locale"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["civicdesk.formats"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 

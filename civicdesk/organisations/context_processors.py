@@ -9,7 +9,7 @@ from civicdesk.organisations.models import Role
 
 NAVIGATION = {
     Role.AGENT: [("organisations:desk", _("Desk"))],
-    Role.SUPERVISOR: [("organisations:supervisor", _("Centre"))],
+    Role.SUPERVISOR: [("organisations:supervisor", _("Centre")), ("organisations:desk", _("Desk"))],
     Role.CASEWORKER: [("organisations:casework", _("My team"))],
     Role.MUNICIPALITY_ADMIN: [
         ("organisations:municipality_admin", _("Municipality")),

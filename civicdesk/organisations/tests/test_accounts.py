@@ -59,7 +59,7 @@ def test_dates_follow_the_language(client_for, supervisor):
     client = client_for(supervisor)
     english = client.get("/supervisor/?lang=en").content.decode()
     danish = client.get("/supervisor/?lang=da").content.decode()
-    assert "09/01/2021" in english or "Sept. 1, 2021" in english or "2021-09-01" in english
+    assert "01/09/2021" in english
     assert "01.09.2021" in danish
 
 
