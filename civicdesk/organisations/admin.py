@@ -134,6 +134,13 @@ class UserAdmin(AuditedAdmin):
     )
     inlines = [RoleInline]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            user = self.get_object(request, object_id)
+            if user is not None:
+                audit.record_read(actor=request.user, obj=user, fields=["email", "first_name", "last_name"])
+        return super().change_view(request, object_id, form_url, extra_context)
+
 
 @admin.register(Topic)
 class TopicAdmin(AuditedAdmin):

@@ -66,6 +66,18 @@ def center_memberships(*, actor: Actor, center: ServiceCenter) -> QuerySet[Cente
     )
 
 
+def membership_get(*, actor: Actor, membership_id: int) -> CenterMembership:
+    return access.get_visible(
+        actor, CenterMembership.objects.select_related("center", "municipality"), pk=membership_id
+    )
+
+
+def supervisors_of(*, actor: Actor, center: ServiceCenter) -> QuerySet[User]:
+    """Active supervisors of the centre who have an e-mail address."""
+    users = access.visible(actor, User.objects.filter(is_active=True).exclude(email=""))
+    return users.filter(roles__role=Role.SUPERVISOR, roles__center=center).distinct().order_by("username")
+
+
 def centers_of_actor(*, actor: Actor) -> QuerySet[ServiceCenter]:
     """The centres the actor works in as agent or supervisor."""
     return ServiceCenter.objects.filter(pk__in=access.reach(actor).center_ids)

@@ -6,6 +6,7 @@ from civicdesk.organisations.services.staff import (
     role_revoke,
     staff_create,
     user_language_set,
+    user_signed_in,
 )
 from civicdesk.organisations.services.tenancy import (
     center_create,
@@ -46,4 +47,5 @@ __all__ = [
     "topic_update",
     "topics_import",
     "user_language_set",
+    "user_signed_in",
 ]

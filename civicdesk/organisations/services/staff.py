@@ -174,3 +174,9 @@ def user_language_set(*, actor: Actor, user: User, language: str) -> User:
         user.save(update_fields=["language"])
         audit.record(actor=actor, action="user.language", obj=user, details={"language": language})
     return user
+
+
+@transaction.atomic
+def user_signed_in(*, actor: Actor) -> None:
+    """Signing in is recorded, with the address it came from."""
+    audit.record(actor=actor, action="user.sign_in", obj=actor)

@@ -1,13 +1,13 @@
 """Municipalities, service centres and who they serve when, departments and teams."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.lib.errors import Conflict, Invalid, clean
-from civicdesk.organisations import access, audit
+from civicdesk.organisations import access, audit, tasks
 from civicdesk.organisations.access import Action, Actor
 from civicdesk.organisations.models import (
     COUNTRY_DEFAULTS,
@@ -90,6 +90,14 @@ def _open_membership(center: ServiceCenter, municipality: Municipality) -> Cente
     )
 
 
+def _notify_if_current(membership: CenterMembership, change: str, at: datetime | None) -> None:
+    """Supervisors are told of a change that happens now; recording past history tells nobody."""
+    if at is None or at >= timezone.now() - timedelta(days=1):
+        transaction.on_commit(
+            lambda: tasks.center_membership_notify.enqueue(membership_id=membership.pk, change=change)
+        )
+
+
 @transaction.atomic
 def municipality_join_center(
     *, actor: Actor, municipality: Municipality, center: ServiceCenter, at: datetime | None = None
@@ -109,6 +117,7 @@ def municipality_join_center(
             _("%(municipality)s is already served by %(center)s.") % {"municipality": municipality, "center": center}
         ) from None
     audit.record(actor=actor, action="center.join", obj=membership, details={"center": center.slug})
+    _notify_if_current(membership, "join", at)
     return membership
 
 
@@ -129,6 +138,7 @@ def municipality_leave_center(
     membership.left_at = left_at
     membership.save(update_fields=["left_at"])
     audit.record(actor=actor, action="center.leave", obj=membership, details={"center": center.slug})
+    _notify_if_current(membership, "leave", at)
     return membership
 
 

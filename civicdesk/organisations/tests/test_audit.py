@@ -74,3 +74,14 @@ def test_no_page_or_endpoint_can_edit_the_audit_log(client_for, platform_admin):
     schema = client.get("/api/openapi.json").json()
     audit_operations = {m for p, ops in schema["paths"].items() if "audit" in p for m in ops}
     assert audit_operations == {"get"}
+
+
+def test_signing_in_is_recorded_with_the_address(client, db):
+    client.post("/login/", {"username": "nh.agent", "password": "civicdesk-demo"}, REMOTE_ADDR="198.51.100.7")
+    event = AuditEvent.objects.filter(action="user.sign_in").latest("at")
+    assert (event.actor_label, event.address) == ("nh.agent", "198.51.100.7")
+
+
+def test_opening_a_person_in_django_admin_is_a_recorded_read(client_for, platform_admin, caseworker):
+    client_for(platform_admin).get(f"/django-admin/organisations/user/{caseworker.pk}/change/")
+    assert AuditEvent.objects.filter(action="user.read", object_id=str(caseworker.pk), actor_label="admin").exists()

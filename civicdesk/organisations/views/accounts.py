@@ -36,6 +36,11 @@ class LoginView(auth_views.LoginView):
     template_name = "organisations/login.html"
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_signed_in(actor=form.get_user())
+        return response
+
 
 class LogoutView(auth_views.LogoutView):
     pass
