@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint check-python browser messages bench clean
+.PHONY: demo test lint check-python browser messages compile-messages bench clean
 
 check-python:
 	@command -v $(PYTHON) >/dev/null || { echo "civicdesk needs Python 3.11 or newer: '$(PYTHON)' was not found. Install python3 (3.11-3.13)."; exit 1; }
@@ -45,8 +45,12 @@ test: $(VENV)/.installed browser lint
 	else echo "(PostgreSQL run skipped: set CIVICDESK_TEST_POSTGRES_URL=postgres://user@host:5432/name to run the suite there too)"; fi
 
 messages: $(VENV)/.installed
-	cd civicdesk && ../$(PY) ../manage.py makemessages -l da -l sv -l nb --no-obsolete --no-location --add-location=never 2>/dev/null || ../$(PY) ../manage.py makemessages -l da -l sv -l nb --no-obsolete --add-location=never
-	cd civicdesk && ../$(PY) ../manage.py compilemessages
+	CIVICDESK_DEMO=true $(PY) manage.py makemessages -l da -l sv -l nb --no-obsolete --add-location=never \
+	  --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' --ignore='var/*' --ignore='docs/*'
+	@echo "Translate the new entries in civicdesk/locale/{da,sv,nb}/LC_MESSAGES/django.po, then: make compile-messages"
+
+compile-messages: $(VENV)/.installed
+	CIVICDESK_DEMO=true $(PY) manage.py compilemessages --ignore='.venv/*'
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
