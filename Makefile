@@ -42,6 +42,7 @@ test: $(VENV)/.installed browser lint
 	@if [ -n "$$CIVICDESK_TEST_POSTGRES_URL" ]; then \
 	  echo "== tests on PostgreSQL"; \
 	  DATABASE_URL="$$CIVICDESK_TEST_POSTGRES_URL" REDIS_URL="$${CIVICDESK_TEST_REDIS_URL:-}" CIVICDESK_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q; \
+	elif [ "$$CI" = true ]; then echo "CI=true but CIVICDESK_TEST_POSTGRES_URL is not set: the PostgreSQL run is required in CI."; exit 1; \
 	else echo "(PostgreSQL run skipped: set CIVICDESK_TEST_POSTGRES_URL=postgres://user@host:5432/name to run the suite there too)"; fi
 
 messages: $(VENV)/.installed

@@ -13,7 +13,7 @@ or ``SYSTEM``. What an actor reaches is the set of municipalities its roles give
 object. Nothing outside this module decides access.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
@@ -73,7 +73,6 @@ class Reach:
     center_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = frozenset()
     admin_of: frozenset[int] = frozenset()
-    staff_municipality_ids: frozenset[int] = field(default=frozenset())
     permissions: frozenset[str] = frozenset()
 
     def has_role(self, role: str) -> bool:
@@ -139,7 +138,6 @@ def _compute_reach(actor: Actor) -> Reach:
         center_ids=frozenset(center_ids),
         roles=roles,
         admin_of=frozenset(a.municipality_id for a in assignments if a.role == Role.MUNICIPALITY_ADMIN),
-        staff_municipality_ids=frozenset(ids),
         permissions=frozenset({Permission.READ}),
     )
 
@@ -295,11 +293,6 @@ def require_add(actor: Actor, model: type[Model], municipality: Municipality) ->
 def require_platform_admin(actor: Actor) -> None:
     if not reach(actor).everything:
         raise Forbidden(_("Only platform admins may do that."))
-
-
-def require_admin_of(actor: Actor, municipality: Municipality) -> None:
-    """Municipality admin of ``municipality`` (or platform admin)."""
-    require(actor, Action.CHANGE, municipality)
 
 
 def get_visible(actor: Actor, queryset: QuerySet, **lookup) -> Model:

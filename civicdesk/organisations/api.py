@@ -267,13 +267,8 @@ def center_list(request):
 )
 def center_get(request, slug: str):
     center = selectors.center_get(actor=request.actor, slug=slug)
-    center.memberships_seen = selectors.center_memberships(actor=request.actor, center=center)
-    return {
-        "slug": center.slug,
-        "name": center.name,
-        "is_internal": center.is_internal,
-        "memberships": list(center.memberships_seen),
-    }
+    memberships = list(selectors.center_memberships(actor=request.actor, center=center))
+    return {"slug": center.slug, "name": center.name, "is_internal": center.is_internal, "memberships": memberships}
 
 
 @router.post(

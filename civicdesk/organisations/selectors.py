@@ -181,9 +181,11 @@ def topic_get(*, actor: Actor, topic_id: int) -> Topic:
 def topic_records(*, actor: Actor, municipality: Municipality | None) -> list[TopicRecord]:
     """The taxonomy as records for export, parents before children: shared set, or one municipality's own."""
     topics = list(access.visible(actor, Topic.objects.filter(municipality=municipality).select_related("parent")))
+    ids = {topic.pk for topic in topics}
     by_parent: dict[int | None, list[Topic]] = {}
     for topic in topics:
-        by_parent.setdefault(topic.parent_id if topic.parent in topics else None, []).append(topic)
+        # A municipality's topic under a shared one is a root of its own export.
+        by_parent.setdefault(topic.parent_id if topic.parent_id in ids else None, []).append(topic)
     ordered: list[Topic] = []
 
     def walk(parent_id):
