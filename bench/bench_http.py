@@ -9,11 +9,14 @@ Endpoints: ``GET /healthz`` (no database), ``GET /api/municipalities`` (bearer t
 one query) and ``POST /api/topics`` (bearer token: inserts a topic row and an audit row, 201; every
 request has a new key).
 
-Each of the six cells gets a freshly started server, a warm-up, then ``duration`` seconds of load from
-16 keep-alive connections driven by wrk (one thread) in its own process; figures are successful
-responses per second, p50/p95 latency, the count of errors (non-2xx answers and socket errors) and the
-CPU the server's processes used (100 % = one core). Fallback when wrk is missing: a Python load
-generator (``loadgen.py``); its figures are prefixed ``pyload_``.
+Each of the six cells gets a freshly started server, a 2 s warm-up, then ``duration`` seconds of load
+from 16 keep-alive connections driven by wrk (one thread) in its own process. Figures: successful
+responses per second, p50/p95 latency, errors (non-2xx answers and socket errors), the CPU the server's
+processes used and the CPU other processes on the machine used meanwhile (100 % = one core). Other
+work skews the figures on a 2-core machine, so each measurement waits (up to 60 s) for a quiet machine
+and is repeated (up to 3 times) while others took over 20 % of a CPU; the least disturbed one counts.
+Fallback when wrk is missing: a Python load generator (``loadgen.py``); its figures are prefixed
+``pyload_``.
 
 The API throttles each token at 1,200 requests/minute, counted in the per-process local-memory cache
 (no Redis). The benchmark rotates 20 tokens (made with ``manage.py create_api_token``), one per request,
@@ -47,6 +50,8 @@ CONNECTIONS = 16
 WARMUP_SECONDS = 2.0
 TOKEN_COUNT = 20
 READY_TIMEOUT_SECONDS = 60.0
+ATTEMPTS = 3
+OTHERS_PCT_LIMIT = 20.0
 WRITE_BODY = '{"municipality": "gulen", "key": "{key}", "name_en": "Benchmark topic"}'
 
 
@@ -146,7 +151,7 @@ def prepare_app(environment: dict[str, str]) -> list[str]:
     return create_tokens(environment, TOKEN_COUNT)
 
 
-def database_url(var_dir: Path) -> AbstractContextManager[str | None]:
+def database_url() -> AbstractContextManager[str | None]:
     """None for SQLite (the demo default under the var dir), or a temporary PostgreSQL database's URL."""
     if benchlib.database_kind() == "postgres":
         return benchlib.temporary_postgres_database()
@@ -255,12 +260,12 @@ def use_wrk() -> bool:
     return False
 
 
-def wrk_command(port: int, endpoint: Endpoint, tokens: list[str], label: str, seconds: int) -> list[str]:
+def wrk_command(port: int, endpoint: Endpoint, tokens_file: Path, label: str, seconds: int) -> list[str]:
     return [
         *("wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"),
         *("-s", str(BENCH_DIR / "wrk_request.lua"), f"http://127.0.0.1:{port}{endpoint.path}", "--"),
         *(endpoint.method, endpoint.path, endpoint.body_template, label),
-        *(tokens if endpoint.authenticated else []),
+        *([str(tokens_file)] if endpoint.authenticated else []),
     ]
 
 
@@ -278,8 +283,7 @@ def python_load_command(port: int, endpoint: Endpoint, tokens_file: Path, label:
 def load(port: int, endpoint: Endpoint, tokens_file: Path, label: str, seconds: int) -> dict[str, float]:
     """Drive the endpoint for ``seconds`` from a separate process; the ``BENCH_JSON`` summary it prints."""
     if use_wrk():
-        tokens = tokens_file.read_text().split()
-        command = wrk_command(port, endpoint, tokens, label, seconds)
+        command = wrk_command(port, endpoint, tokens_file, label, seconds)
     else:
         command = python_load_command(port, endpoint, tokens_file, label, seconds)
     result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
@@ -322,17 +326,38 @@ def measured_load(port: int, group_id: int, endpoint: Endpoint, tokens_file: Pat
     return Sample(summary, server_cpu, loadgen_cpu, machine_cpu)
 
 
+def others_pct(sample: Sample) -> float:
+    """CPU used by other processes on the machine meanwhile, in % of one CPU."""
+    other_cpu = max(0.0, sample.machine_cpu - sample.server_cpu - sample.loadgen_cpu)
+    return 100 * other_cpu / sample.summary["duration_s"]
+
+
+def least_disturbed_sample(
+    port: int, group_id: int, endpoint: Endpoint, tokens_file: Path, server: str, seconds: int
+) -> Sample:
+    """Measure after waiting for a quiet machine; again (at most ATTEMPTS times) while other processes
+    took more than OTHERS_PCT_LIMIT % of a CPU meanwhile. Returns the least disturbed measurement."""
+    samples: list[Sample] = []
+    for attempt in range(1, ATTEMPTS + 1):
+        benchlib.wait_for_quiet()
+        samples.append(measured_load(port, group_id, endpoint, tokens_file, f"{server}-run{attempt}", seconds))
+        if others_pct(samples[-1]) < OTHERS_PCT_LIMIT:
+            break
+        if attempt < ATTEMPTS:
+            say(f"  other processes used {others_pct(samples[-1]):.0f} % of a CPU meanwhile; measuring again")
+    return min(samples, key=others_pct)
+
+
 def cell_figures(prefix: str, sample: Sample) -> dict[str, float]:
     seconds = sample.summary["duration_s"]
     successes = sample.summary["requests"] - sample.summary["status_errors"]
-    other_cpu = max(0.0, sample.machine_cpu - sample.server_cpu - sample.loadgen_cpu)
     return {
         f"{prefix}_rps": round(successes / seconds, 1),
         f"{prefix}_p50_ms": round(sample.summary["p50_ms"], 2),
         f"{prefix}_p95_ms": round(sample.summary["p95_ms"], 2),
         f"{prefix}_errors": sample.summary["status_errors"] + sample.summary["socket_errors"],
         f"{prefix}_server_cpu_pct": round(100 * sample.server_cpu / seconds, 1),
-        f"{prefix}_other_cpu_pct": round(100 * other_cpu / seconds, 1),
+        f"{prefix}_other_cpu_pct": round(others_pct(sample), 1),
     }
 
 
@@ -343,8 +368,7 @@ def measure_cell(
     log_path = Path(environment["CIVICDESK_VAR_DIR"]) / f"{server}-{endpoint.name}.log"
     with serve(server, environment, log_path) as (port, group_id):
         load(port, endpoint, tokens_file, f"{server}-warm", max(1, round(WARMUP_SECONDS)))
-        benchlib.wait_for_quiet()
-        sample = measured_load(port, group_id, endpoint, tokens_file, f"{server}-run", seconds)
+        sample = least_disturbed_sample(port, group_id, endpoint, tokens_file, server, seconds)
     prefix = f"{endpoint.name}_{server}" if use_wrk() else f"pyload_{endpoint.name}_{server}"
     figures = cell_figures(prefix, sample)
     say(
@@ -361,7 +385,10 @@ def describe_load_generator() -> None:
     if use_wrk():
         say(f"  load: wrk, 1 thread, {CONNECTIONS} connections; {TOKEN_COUNT} tokens rotated per request")
         return
-    say("  wrk is not installed (Debian/Ubuntu: apt-get install -y wrk); using the Python fallback load generator.")
+    if os.environ.get("BENCH_LOADGEN", "").lower() == "python":
+        say("  BENCH_LOADGEN=python: using the Python fallback load generator instead of wrk.")
+    else:
+        say("  wrk is not installed (Debian/Ubuntu: apt-get install -y wrk); using the Python fallback load generator.")
     say("  FALLBACK: figures are prefixed pyload_ and are capped by the generator itself (GIL).")
 
 
@@ -371,7 +398,7 @@ def run(duration: float) -> dict[str, float]:
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="civicdesk-bench-") as temp:
         var_dir = Path(temp)
-        with database_url(var_dir) as url:
+        with database_url() as url:
             environment = benchlib.app_environment(var_dir, url)
             tokens_file = var_dir / "tokens.txt"
             tokens_file.write_text("\n".join(prepare_app(environment)) + "\n")

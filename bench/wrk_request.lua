@@ -1,7 +1,8 @@
 -- One request shape for wrk (bench/bench_http.py). Arguments after the URL:
---   METHOD PATH BODY_TEMPLATE RUN_LABEL [TOKEN ...]
+--   METHOD PATH BODY_TEMPLATE RUN_LABEL [TOKENS_FILE]
 -- "{key}" in BODY_TEMPLATE becomes a slug unique per run, wrk thread and request (an empty template sends
--- no body); each request uses the next token, so the per-token API throttle never caps the run.
+-- no body). TOKENS_FILE has one bearer token a line (kept off the command line); each request uses the
+-- next one, so the per-token API throttle does not cap the run.
 -- At the end one line "BENCH_JSON {...}" gives counts and latencies (microseconds).
 
 local thread_number = 0
@@ -17,8 +18,12 @@ function init(args)
   body_template = args[3]
   run_label = args[4]
   tokens = {}
-  for i = 5, #args do
-    tokens[#tokens + 1] = args[i]
+  if args[5] then
+    for line in io.lines(args[5]) do
+      if line ~= "" then
+        tokens[#tokens + 1] = line
+      end
+    end
   end
   counter = 0
 end

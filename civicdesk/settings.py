@@ -103,7 +103,7 @@ else:
 # --- Background work: the Django tasks API with its database backend ---
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# --- E-mail: SMTP in production, the console in the demo ---
+# --- E-mail: SMTP in production, the console in the demo; SITE_URL makes links in e-mails absolute ---
 EMAIL_HOST = env.string("EMAIL_HOST", "")
 EMAIL_PORT = env.integer("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env.string("EMAIL_HOST_USER", "")
@@ -112,6 +112,7 @@ EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", True)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
+SITE_URL = env.string("CIVICDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "civicdesk <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

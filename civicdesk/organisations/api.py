@@ -94,6 +94,7 @@ class TeamCreateIn(Schema):
 
 
 class RoleOut(Schema):
+    id: int
     role: str
     center: str | None = Field(None, alias="center.slug")
     municipality: str | None = Field(None, alias="municipality.slug")
@@ -112,6 +113,22 @@ class StaffOut(Schema):
 class StaffDetailOut(StaffOut):
     email: str
     language: str
+
+
+class RoleGrantIn(Schema):
+    role: Role
+    center: str | None = Field(None, description="Centre slug, for agents and supervisors.")
+    municipality: str | None = Field(None, description="Municipality slug, for municipality admins.")
+    department_id: int | None = Field(None, description="For caseworkers (or give team_id).")
+    team_id: int | None = None
+
+
+class StaffOnboardIn(RoleGrantIn):
+    username: str = Field(min_length=1, max_length=150)
+    first_name: str = Field(min_length=1, max_length=150)
+    last_name: str = Field(min_length=1, max_length=150)
+    email: str = Field(min_length=3, max_length=254)
+    language: Language | None = None
 
 
 class MeOut(Schema):
@@ -326,6 +343,51 @@ def team_create(request, body: TeamCreateIn):
 def staff_list(request, municipality: str | None = None, role: Role | None = None, q: str = ""):
     scope = selectors.municipality_get(actor=request.actor, slug=municipality) if municipality else None
     return selectors.staff_list(actor=request.actor, municipality=scope, role=role, search=q)
+
+
+def _role_places(request, body: RoleGrantIn) -> dict:
+    """Turn the slugs and ids of a role's place into objects the actor may see."""
+    actor = request.actor
+    return {
+        "center": selectors.center_get(actor=actor, slug=body.center) if body.center else None,
+        "municipality": selectors.municipality_get(actor=actor, slug=body.municipality) if body.municipality else None,
+        "department": selectors.department_get(actor=actor, department_id=body.department_id)
+        if body.department_id
+        else None,
+        "team": selectors.team_get(actor=actor, team_id=body.team_id) if body.team_id else None,
+    }
+
+
+@router.post(
+    "/staff", response={201: StaffDetailOut, **PROBLEMS}, summary="Add a colleague with a first role; invites by e-mail"
+)
+def staff_onboard(request, body: StaffOnboardIn):
+    user = services.staff_onboard(
+        actor=request.actor,
+        username=body.username,
+        first_name=body.first_name,
+        last_name=body.last_name,
+        email=body.email,
+        language=body.language or "",
+        role=body.role,
+        **_role_places(request, body),
+    )
+    return Status(201, user)
+
+
+@router.post("/staff/{user_id}/roles", response={201: RoleOut, **PROBLEMS}, summary="Give a staff member a role")
+def role_grant(request, user_id: int, body: RoleGrantIn):
+    user = selectors.staff_account(actor=request.actor, user_id=user_id)
+    return Status(
+        201, services.role_grant(actor=request.actor, user=user, role=body.role, **_role_places(request, body))
+    )
+
+
+@router.delete("/staff/{user_id}/roles/{role_id}", response={204: None, **PROBLEMS}, summary="Take a role back")
+def role_revoke(request, user_id: int, role_id: int):
+    assignment = selectors.role_assignment_get(actor=request.actor, user_id=user_id, role_id=role_id)
+    services.role_revoke(actor=request.actor, assignment=assignment)
+    return Status(204, None)
 
 
 @router.get("/staff/{user_id}", response={200: StaffDetailOut, **PROBLEMS}, summary="One staff member (audited)")

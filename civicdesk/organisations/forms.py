@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.organisations.access import Permission
-from civicdesk.organisations.models import Language, Municipality, ServiceCenter
+from civicdesk.organisations.models import Language, Municipality, Role, ServiceCenter
 
 
 class DsFormMixin:
@@ -67,6 +67,28 @@ class TeamForm(DsFormMixin, forms.Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
+
+
+class StaffOnboardForm(DsFormMixin, forms.Form):
+    """A municipality admin adds a colleague of the municipality: a caseworker or another admin."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The invitation to choose a password goes here."))
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(Role.CASEWORKER, Role.CASEWORKER.label), (Role.MUNICIPALITY_ADMIN, Role.MUNICIPALITY_ADMIN.label)],
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=None, required=False, help_text=_("For a caseworker: the team they work in.")
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["team"].label_from_instance = lambda team: f"{team.department.name} · {team.name}"
 
 
 class TopicForm(DsFormMixin, forms.Form):

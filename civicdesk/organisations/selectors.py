@@ -136,11 +136,22 @@ def staff_list(
     )
 
 
+def staff_account(*, actor: Actor, user_id: int) -> User:
+    """A staff member's account for sending them their own mail (not a read shown to anyone)."""
+    return access.get_visible(actor, User.objects.filter(kind=User.Kind.STAFF), pk=user_id)
+
+
 def staff_get(*, actor: Actor, user_id: int) -> User:
     """One staff member with contact details: a read of personal data, so it is audited."""
     user = access.get_visible(actor, User.objects.all(), pk=user_id)
     audit.record_read(actor=actor, obj=user, fields=["email", "first_name", "last_name"])
     return user
+
+
+def role_assignment_get(*, actor: Actor, user_id: int, role_id: int) -> RoleAssignment:
+    return access.get_visible(
+        actor, RoleAssignment.objects.select_related("user", "municipality", "center"), pk=role_id, user_id=user_id
+    )
 
 
 def topic_list(

@@ -15,6 +15,7 @@ urlpatterns = [
     path("municipality/update/", municipality_admin.municipality_update, name="municipality_update"),
     path("municipality/departments/", municipality_admin.department_create, name="department_create"),
     path("municipality/teams/", municipality_admin.team_create, name="team_create"),
+    path("municipality/staff/", municipality_admin.staff_onboard, name="staff_onboard"),
     path("municipality/topics/", municipality_admin.topic_list, name="topic_list"),
     path("municipality/topics/new/", municipality_admin.topic_create, name="topic_create"),
     path("municipality/topics/import/", municipality_admin.topics_import, name="topics_import"),

@@ -8,7 +8,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_sign_in_page_is_accessible_in_every_language(page):
-    assert_pages_accessible_in_every_language(page, ["/login/"], signed_in=False)
+    assert_pages_accessible_in_every_language(
+        page, ["/login/", "/password/reset/", "/password/reset/sent/", "/password/reset/MQ/bad-token/"], signed_in=False
+    )
 
 
 def test_sign_in_works_by_keyboard_alone(page):

@@ -5,6 +5,7 @@ from civicdesk.organisations.services.staff import (
     role_grant,
     role_revoke,
     staff_create,
+    staff_onboard,
     user_language_set,
     user_signed_in,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "role_grant",
     "role_revoke",
     "staff_create",
+    "staff_onboard",
     "team_create",
     "topic_create",
     "topic_update",

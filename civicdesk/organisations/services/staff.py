@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.lib.errors import Forbidden, Invalid, clean
-from civicdesk.organisations import access, audit
+from civicdesk.organisations import access, audit, tasks
 from civicdesk.organisations.access import Action, Actor
 from civicdesk.organisations.models import (
     CENTER_ROLES,
@@ -180,3 +180,34 @@ def user_language_set(*, actor: Actor, user: User, language: str) -> User:
 def user_signed_in(*, actor: Actor) -> None:
     """Signing in is recorded, with the address it came from."""
     audit.record(actor=actor, action="user.sign_in", obj=actor)
+
+
+@transaction.atomic
+def staff_onboard(
+    *,
+    actor: Actor,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    language: str = "",
+    center: ServiceCenter | None = None,
+    municipality: Municipality | None = None,
+    department: Department | None = None,
+    team: Team | None = None,
+) -> User:
+    """A new colleague gets an account, their first role and an e-mail inviting them to set a password.
+    Whoever may grant the role may add the person; nobody sets a password for someone else."""
+    if not email:
+        raise Invalid(_("An e-mail address is needed to send the invitation."), field="email")
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email, language=language)
+    user.set_unusable_password()
+    clean(user, exclude=["password"])
+    user.save()
+    role_grant(
+        actor=actor, user=user, role=role, center=center, municipality=municipality, department=department, team=team
+    )
+    audit.record(actor=actor, action="user.create", obj=user, details={"role": role})
+    transaction.on_commit(lambda: tasks.staff_invitation_send.enqueue(user_id=user.pk))
+    return user

@@ -55,6 +55,29 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "organisations/password_change_done.html"
 
 
+@method_decorator(ratelimit(key="ip", rate=_login_rate, method="POST", block=True), name="post")
+class PasswordResetView(auth_views.PasswordResetView):
+    """Forgotten password: the answer is the same whether or not the address is known."""
+
+    template_name = "organisations/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "organisations/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Also where a new colleague sets their first password from the invitation."""
+
+    template_name = "organisations/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "organisations/password_reset_complete.html"
+
+
 @login_required
 def home(request):
     """Each role starts on its own first page."""

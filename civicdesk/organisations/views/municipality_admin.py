@@ -14,6 +14,7 @@ from civicdesk.organisations import access, selectors, services
 from civicdesk.organisations.forms import (
     DepartmentForm,
     MunicipalityForm,
+    StaffOnboardForm,
     TeamForm,
     TopicForm,
     TopicImportForm,
@@ -64,6 +65,12 @@ def _page(request, municipality, municipalities, **forms):
         or TeamForm(
             prefix="team",
             departments=selectors.department_list(actor=request.actor, municipality=municipality),
+        ),
+        "staff_form": forms.get("staff_form")
+        or StaffOnboardForm(
+            prefix="staff",
+            teams=selectors.team_list(actor=request.actor, municipality=municipality),
+            initial={"language": municipality.language},
         ),
     }
     status = 422 if any(f.errors for f in forms.values()) else 200
@@ -126,6 +133,34 @@ def team_create(request):
         except DomainError as error:
             _form_error(form, error)
     return _page(request, municipality, municipalities, team_form=form)
+
+
+@login_required
+@require_POST
+def staff_onboard(request):
+    """Add a colleague; they get an e-mail to choose their password."""
+    municipality, municipalities = _administered(request)
+    teams = selectors.team_list(actor=request.actor, municipality=municipality)
+    form = StaffOnboardForm(request.POST, prefix="staff", teams=teams)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.staff_onboard(
+                actor=request.actor,
+                username=data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                language=data["language"],
+                role=data["role"],
+                municipality=municipality,
+                team=data["team"],
+            )
+            messages.success(request, _("%(name)s is added and invited by e-mail.") % {"name": data["first_name"]})
+            return _back(municipality)
+        except DomainError as error:
+            _form_error(form, error)
+    return _page(request, municipality, municipalities, staff_form=form)
 
 
 def _topics_page(request, municipality, municipalities, topic_form=None, import_form=None):
