@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "civicdesk.organisations",
+    "civicdesk.contacts",
+    "civicdesk.cases",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,10 @@ EMAIL_BACKEND = (
 SITE_URL = env.string("CIVICDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "civicdesk <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The domain of the Message-IDs we make, so replies thread back to their case.
+CIVICDESK_MAIL_DOMAIN = env.string(
+    "CIVICDESK_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+)
 
 # --- Users and sign-in ---
 AUTH_USER_MODEL = "organisations.User"
@@ -144,8 +150,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.boolean("CIVICDESK_BEHIND_PROXY", False) else None
 SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 0)
-DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("CIVICDESK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("CIVICDESK_UPLOAD_MAX_BYTES", 30 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+CIVICDESK_ATTACHMENT_MAX_BYTES = env.integer("CIVICDESK_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+CIVICDESK_MAIL_MAX_BYTES = env.integer("CIVICDESK_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 
 # --- Languages, dates, time zones ---
 LANGUAGE_CODE = env.string("CIVICDESK_LANGUAGE", "en")

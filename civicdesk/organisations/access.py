@@ -61,7 +61,45 @@ class Permission:
     READ = "read"
     WRITE_TOPICS = "topics:write"
     WRITE_ORGANISATION = "organisation:write"
-    ALL = (READ, WRITE_TOPICS, WRITE_ORGANISATION)
+    WRITE_CONTACTS = "contacts:write"
+    WRITE_CASES = "cases:write"
+    ALL = (READ, WRITE_TOPICS, WRITE_ORGANISATION, WRITE_CONTACTS, WRITE_CASES)
+
+
+@dataclass(frozen=True)
+class OwnedKind:
+    """A kind of row from a higher package, owned by a municipality (``owner`` is the lookup path to its id).
+
+    Work rows (contacts, cases, notes, …): every staff member who reaches the municipality may see and
+    change them. Setting rows (SLA policies, mailboxes, …): staff who reach it see them, only its admins
+    change them. A token needs ``token_permission`` to change either.
+    """
+
+    owner: str
+    token_permission: str
+    is_setting: bool = False
+
+
+_WORK_KINDS: dict[type[Model], OwnedKind] = {}
+
+
+def register_work_kind(model: type[Model], *, owner: str = "municipality_id", token_permission: str) -> None:
+    """Called from a package's ``AppConfig.ready``: the rules stay here, the package only names its rows."""
+    _WORK_KINDS[model] = OwnedKind(owner=owner, token_permission=token_permission)
+
+
+def register_setting_kind(model: type[Model], *, owner: str = "municipality_id") -> None:
+    """Like ``register_work_kind`` for rows that only the municipality's admins change."""
+    _WORK_KINDS[model] = OwnedKind(owner=owner, token_permission=Permission.WRITE_ORGANISATION, is_setting=True)
+
+
+def _owner_value(obj: Model, path: str):
+    value = obj
+    for part in path.split("__"):
+        value = getattr(value, part)
+        if value is None:
+            return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -183,6 +221,8 @@ def _owner_q(model: type[Model], ids) -> Q:
         return _user_q(ids)
     if model is RoleAssignment:
         return Q(municipality_id__in=ids) | Q(center_id__in=_centers_serving(ids))
+    if model in _WORK_KINDS:
+        return Q(**{f"{_WORK_KINDS[model].owner}__in": ids})
     raise TypeError(f"access: no owner rule for {model.__name__}")
 
 
@@ -209,6 +249,8 @@ def owner_ids(obj: Model) -> set[int | None]:
         return set(reach(obj).municipality_ids)
     if isinstance(obj, RoleAssignment):
         return {obj.municipality_id} if obj.municipality_id else current_member_ids([obj.center_id])
+    if type(obj) in _WORK_KINDS:
+        return {_owner_value(obj, _WORK_KINDS[type(obj)].owner)}
     raise TypeError(f"access: no owner rule for {type(obj).__name__}")
 
 
@@ -227,7 +269,7 @@ def visible(actor: Actor, queryset: QuerySet) -> QuerySet:
         return queryset
     if isinstance(actor, ApiToken) and Permission.READ not in r.permissions:
         return queryset.none()
-    if not is_staff_actor(actor) and model in _STAFF_ONLY:
+    if not is_staff_actor(actor) and (model in _STAFF_ONLY or model in _WORK_KINDS):
         return queryset.none()
     if model is ApiToken and not r.admin_of:
         return queryset.none()
@@ -260,6 +302,8 @@ def can(actor: Actor, action: str, obj: Model) -> bool:
     if r.everything:
         return True
     owners = owner_ids(obj)
+    if type(obj) in _WORK_KINDS:
+        return _can_work_on(actor, r, type(obj), owners)
     if isinstance(actor, ApiToken):
         needed = Permission.WRITE_TOPICS if isinstance(obj, Topic) else Permission.WRITE_ORGANISATION
         if needed not in r.permissions or isinstance(obj, ServiceCenter | CenterMembership | ApiToken):
@@ -273,6 +317,17 @@ def can(actor: Actor, action: str, obj: Model) -> bool:
     if None in owners:
         return False  # shared rows (default topics) belong to the platform
     return bool(owners) and owners <= r.admin_of
+
+
+def _can_work_on(actor: Actor, r: Reach, model: type[Model], owners: set) -> bool:
+    if None in owners or not owners <= r.municipality_ids:
+        return False
+    kind = _WORK_KINDS[model]
+    if isinstance(actor, ApiToken):
+        return kind.token_permission in r.permissions
+    if kind.is_setting:
+        return owners <= r.admin_of
+    return is_staff_actor(actor) and bool(r.roles)
 
 
 def require(actor: Actor, action: str, obj: Model) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 slug_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*$", _("Use lowercase letters, digits and hyphens."))
+code_validator = RegexValidator(r"^[A-Z]{2,6}$", _("Use 2 to 6 capital letters A–Z."))
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as #rrggbb, for example #0062ba."))
 
 
@@ -64,6 +65,13 @@ class Municipality(models.Model):
 
     slug = models.SlugField(_("short name"), max_length=40, unique=True, validators=[slug_validator])
     name = models.CharField(_("name"), max_length=120)
+    code = models.CharField(
+        _("case prefix"),
+        max_length=6,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("2–6 capital letters that start its case numbers, e.g. GUL in GUL-2026-000123."),
+    )
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
     language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
@@ -84,6 +92,30 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OpeningHours(models.Model):
+    """One interval a municipality is open on a weekday; SLA clocks count only these hours (and skip
+    the country's public holidays)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), help_text=_("0 is Monday."))
+    opens_at = models.TimeField(_("opens"))
+    closes_at = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["weekday", "opens_at"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")), name="opening_closes_after_opening"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="opening_weekday_0_to_6"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
 
 
 class CenterMembership(models.Model):
@@ -331,6 +363,24 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Notification(models.Model):
+    """Something a staff member should know about (a case assigned to them, a due date passed), shown in
+    the page header until read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(_("text"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class AuditEvent(models.Model):

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from civicdesk.lib.business_time import BusinessCalendar, weekly_hours_to_text
 from civicdesk.lib.errors import NotFound
 from civicdesk.organisations import access, audit
 from civicdesk.organisations.access import Actor
@@ -14,6 +15,8 @@ from civicdesk.organisations.models import (
     CenterMembership,
     Department,
     Municipality,
+    Notification,
+    OpeningHours,
     Role,
     RoleAssignment,
     ServiceCenter,
@@ -43,6 +46,19 @@ def brand_colour_of(*, slug: str) -> str:
     if colour is None:
         raise NotFound()
     return colour
+
+
+def business_calendar_of(*, municipality: Municipality) -> BusinessCalendar:
+    """The municipality's working time: its opening hours and its country's public holidays."""
+    weekly: dict[int, list] = {}
+    for hours in OpeningHours.objects.filter(municipality_id=municipality.pk).order_by("weekday", "opens_at"):
+        weekly.setdefault(hours.weekday, []).append((hours.opens_at, hours.closes_at))
+    return BusinessCalendar(time_zone=municipality.time_zone, weekly_hours=weekly, country=municipality.country)
+
+
+def opening_hours_text(*, municipality: Municipality) -> str:
+    """The weekly hours written the way the admin types them: "mon-fri 08:00-15:30"."""
+    return weekly_hours_to_text(business_calendar_of(municipality=municipality).weekly_hours)
 
 
 def municipality_get(*, actor: Actor, slug: str) -> Municipality:
@@ -313,3 +329,24 @@ def time_zone_of(*, actor: Actor) -> str | None:
             .first()
         )
     return None
+
+
+def notifications_of(*, actor: Actor, unread_only: bool = False) -> QuerySet[Notification]:
+    """The actor's own notifications, newest first."""
+    notifications = Notification.objects.filter(user_id=getattr(actor, "pk", None))
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.order_by("-created_at", "-id")
+
+
+def team_members(*, actor: Actor, team: Team) -> QuerySet[User]:
+    """Caseworkers of the team, and of its department when they belong to no particular team."""
+    users = access.visible(actor, User.objects.filter(is_active=True, kind=User.Kind.STAFF))
+    return (
+        users.filter(
+            Q(roles__role=Role.CASEWORKER, roles__team=team)
+            | Q(roles__role=Role.CASEWORKER, roles__department_id=team.department_id, roles__team__isnull=True)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

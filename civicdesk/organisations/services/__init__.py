@@ -1,5 +1,6 @@
 """Every write in organisations: tenancy, staff and roles, topics, API tokens."""
 
+from civicdesk.organisations.services.notifications import notifications_mark_read, notify
 from civicdesk.organisations.services.staff import (
     portal_user_create,
     role_grant,
@@ -17,6 +18,7 @@ from civicdesk.organisations.services.tenancy import (
     municipality_leave_center,
     municipality_onboard,
     municipality_update,
+    opening_hours_set,
     team_create,
 )
 from civicdesk.organisations.services.tokens import api_token_authenticate, api_token_create, api_token_revoke
@@ -39,6 +41,9 @@ __all__ = [
     "municipality_leave_center",
     "municipality_onboard",
     "municipality_update",
+    "notifications_mark_read",
+    "notify",
+    "opening_hours_set",
     "portal_user_create",
     "role_grant",
     "role_revoke",

@@ -1,11 +1,13 @@
 """Municipalities, service centres and who they serve when, departments and teams."""
 
+import re
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.lib.business_time import weekly_hours_from_text
 from civicdesk.lib.errors import Conflict, Invalid, clean
 from civicdesk.organisations import access, audit, tasks
 from civicdesk.organisations.access import Action, Actor
@@ -14,6 +16,7 @@ from civicdesk.organisations.models import (
     CenterMembership,
     Department,
     Municipality,
+    OpeningHours,
     ServiceCenter,
     Team,
 )
@@ -42,13 +45,16 @@ def municipality_create(
     language: str = "",
     time_zone: str = "",
     brand_colour: str = "#0062ba",
+    code: str = "",
 ) -> Municipality:
-    """Only a platform admin adds a municipality; language and time zone default from its country."""
+    """Only a platform admin adds a municipality; language and time zone default from its country, the
+    case prefix from its short name, and it opens on weekdays 08:00–15:30 until its admin says otherwise."""
     access.require_platform_admin(actor)
     default_language, default_zone = COUNTRY_DEFAULTS.get(country, ("en", "UTC"))
     municipality = Municipality(
         slug=slug,
         name=name,
+        code=code or _free_code(slug),
         country=country,
         language=language or default_language,
         time_zone=time_zone or default_zone,
@@ -57,6 +63,45 @@ def municipality_create(
     clean(municipality)
     municipality.save()
     audit.record(actor=actor, action="municipality.create", obj=municipality)
+    _hours_replace(municipality, weekly_hours_from_text(DEFAULT_OPENING_HOURS))
+    return municipality
+
+
+DEFAULT_OPENING_HOURS = "mon-fri 08:00-15:30"
+
+
+def _free_code(slug: str) -> str:
+    base = (re.sub(r"[^A-Z]", "", slug.upper()) or "MUN")[:3].ljust(2, "X")
+    code, n = base, 1
+    while Municipality.objects.filter(code=code).exists():
+        code, n = f"{base}{n}"[:6], n + 1
+    return code
+
+
+def _hours_replace(municipality: Municipality, weekly: dict) -> None:
+    OpeningHours.objects.filter(municipality=municipality).delete()
+    OpeningHours.objects.bulk_create(
+        OpeningHours(municipality=municipality, weekday=day, opens_at=opens, closes_at=closes)
+        for day, intervals in sorted(weekly.items())
+        for opens, closes in intervals
+    )
+
+
+@transaction.atomic
+def opening_hours_set(*, actor: Actor, municipality: Municipality, spec: str) -> Municipality:
+    """A municipality admin sets the weekly opening hours, e.g. "mon-thu 08:00-15:30; fri 08:00-14:00".
+    SLA clocks count only these hours; there must be some."""
+    access.require(actor, Action.CHANGE, municipality)
+    try:
+        weekly = weekly_hours_from_text(spec)
+    except ValueError as error:
+        raise Invalid(
+            _("The opening hours are not readable: %(error)s") % {"error": error}, field="opening_hours"
+        ) from None
+    if not any(weekly.values()):
+        raise Invalid(_("Give at least one opening interval."), field="opening_hours")
+    _hours_replace(municipality, weekly)
+    audit.record(actor=actor, action="municipality.opening_hours", obj=municipality, details={"spec": spec})
     return municipality
 
 

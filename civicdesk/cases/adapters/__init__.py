@@ -1,0 +1,1 @@
+"""Outside mail systems: one protocol, one module per kind (IMAP)."""

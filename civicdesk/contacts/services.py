@@ -1,0 +1,190 @@
+"""Every write to the contact log: logging a contact, concluding it, and the people behind contacts."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.contacts import identity
+from civicdesk.contacts.models import Contact, Outcome, Person
+from civicdesk.lib.errors import Invalid, clean
+from civicdesk.organisations import access, audit
+from civicdesk.organisations.access import Action, Actor
+from civicdesk.organisations.models import Municipality, ServiceCenter, Team, Topic, User
+
+# Outcomes that need a case (or a task) in a back office: they are set by the cases package, which opens it.
+OUTCOMES_WITH_A_CASE = (Outcome.FORWARDED, Outcome.CASE_CREATED)
+
+
+@dataclass(frozen=True)
+class CallerDetails:
+    """What the caller told about themselves; every part optional."""
+
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    national_id: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.name or self.phone or self.email or self.national_id)
+
+
+NO_DETAILS = CallerDetails()
+
+
+def _checked_caller(caller: CallerDetails, country: str) -> CallerDetails:
+    """Normalised details, or ``Invalid`` naming the field, in the user's language."""
+    checks = (
+        ("phone", identity.phone_normalise, caller.phone),
+        ("email", lambda v, _c: identity.email_normalise(v), caller.email),
+        ("national_id", identity.national_id_normalise, caller.national_id),
+    )
+    values = {"name": caller.name.strip()}
+    for field, check, value in checks:
+        value = value.strip()
+        try:
+            values[field] = check(value, country) if value else ""
+        except identity.IdentityError as error:
+            raise Invalid(error.message, field=field) from None
+    return CallerDetails(**values)
+
+
+def _person_for(municipality: Municipality, caller: CallerDetails) -> Person | None:
+    """The person behind a contact: found by national id, else phone, else e-mail; made when new."""
+    if caller.is_empty():
+        return None
+    people = Person.objects.filter(municipality=municipality)
+    person = None
+    for field in ("national_id", "phone", "email"):
+        value = getattr(caller, field)
+        if value:
+            person = people.filter(**{field: value}).order_by("-updated_at").first()
+            if person is not None:
+                break
+    if person is None:
+        return Person.objects.create(municipality=municipality, **caller.__dict__)
+    changed = [
+        f
+        for f in ("name", "phone", "email", "national_id")
+        if getattr(caller, f) and getattr(caller, f) != getattr(person, f)
+    ]
+    for field in changed:
+        setattr(person, field, getattr(caller, field))
+    if changed:
+        person.save(update_fields=[*changed, "updated_at"])
+    return person
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor: Actor,
+    municipality: Municipality,
+    channel: str,
+    topics: list[Topic] = (),
+    caller_kind: str = "citizen",
+    language: str = "",
+    interpreter_used: bool = False,
+    summary: str = "",
+    outcome: str = Outcome.RESOLVED,
+    referred_to: str = "",
+    caller: CallerDetails = NO_DETAILS,
+    started_at: datetime | None = None,
+    ended_at: datetime | None = None,
+    center: ServiceCenter | None = None,
+    external_id: str = "",
+) -> Contact:
+    """Log one inquiry. Anyone on duty for the municipality may log it; a contact that goes to a back office
+    is forwarded through the cases package, so here it ends resolved, referred, with a meeting, or stays open.
+    The same external id on the same channel is logged once (telephony and e-mail may deliver twice)."""
+    access.require_add(actor, Contact, municipality)
+    if outcome in OUTCOMES_WITH_A_CASE:
+        raise Invalid(_("Forward the contact or create a case to end it this way."), field="outcome")
+    if outcome == Outcome.REFERRED and not referred_to.strip():
+        raise Invalid(_("Say where the caller was referred to."), field="referred_to")
+    if external_id:
+        existing = Contact.objects.filter(municipality=municipality, channel=channel, external_id=external_id).first()
+        if existing is not None:
+            return existing
+    checked = _checked_caller(caller, municipality.country)
+    now = timezone.now()
+    contact = Contact(
+        municipality=municipality,
+        center=center,
+        channel=channel,
+        caller_kind=caller_kind,
+        language=language or municipality.language,
+        interpreter_used=interpreter_used,
+        summary=summary.strip(),
+        outcome=outcome,
+        referred_to=referred_to.strip(),
+        started_at=started_at or now,
+        ended_at=ended_at if ended_at is not None else (None if outcome == Outcome.OPEN else now),
+        handled_by=actor if isinstance(actor, User) else None,
+        caller_phone=checked.phone,
+        external_id=external_id,
+    )
+    _check_topics(topics, municipality)
+    clean(contact, exclude=["person", "handled_by", "center", "forwarded_to_team", "forwarded_to_person"])
+    try:
+        with transaction.atomic():
+            contact.person = _person_for(municipality, checked)
+            contact.save()
+    except IntegrityError:
+        if external_id:  # the same message arrived twice at the same moment
+            return Contact.objects.get(municipality=municipality, channel=channel, external_id=external_id)
+        raise
+    if topics:
+        contact.topics.set(topics)
+    audit.record(actor=actor, action="contact.log", obj=contact, details={"outcome": outcome, "channel": channel})
+    return contact
+
+
+def _check_topics(topics, municipality: Municipality) -> None:
+    for topic in topics:
+        if topic.municipality_id not in (None, municipality.pk):
+            raise Invalid(_("The topic %(topic)s belongs to another municipality.") % {"topic": topic}, field="topics")
+
+
+@transaction.atomic
+def contact_conclude(
+    *,
+    actor: Actor,
+    contact: Contact,
+    outcome: str,
+    team: Team | None = None,
+    person: User | None = None,
+    referred_to: str = "",
+) -> Contact:
+    """End a contact with its outcome; a forwarded contact names the team or person that got it."""
+    access.require(actor, Action.CHANGE, contact)
+    if outcome == Outcome.FORWARDED and team is None and person is None:
+        raise Invalid(_("Choose a team or a person to forward to."), field="team")
+    contact.outcome = outcome
+    contact.forwarded_to_team = team
+    contact.forwarded_to_person = person
+    contact.referred_to = referred_to or contact.referred_to
+    contact.ended_at = contact.ended_at or timezone.now()
+    contact.save(
+        update_fields=["outcome", "forwarded_to_team", "forwarded_to_person", "referred_to", "ended_at", "updated_at"]
+    )
+    audit.record(actor=actor, action="contact.conclude", obj=contact, details={"outcome": outcome})
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: Actor, contact: Contact, summary: str | None = None, topics: list[Topic] | None = None
+) -> Contact:
+    """The summary and topics can be corrected afterwards; the rest is the record of what happened."""
+    access.require(actor, Action.CHANGE, contact)
+    if summary is not None:
+        contact.summary = summary.strip()
+        contact.save(update_fields=["summary", "updated_at"])
+    if topics is not None:
+        _check_topics(topics, contact.municipality)
+        contact.topics.set(topics)
+    audit.record(actor=actor, action="contact.update", obj=contact)
+    return contact
