@@ -9,6 +9,8 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from civicdesk.cases.api import router as cases_router
+from civicdesk.contacts.api import router as contacts_router
 from civicdesk.lib.errors import DomainError
 from civicdesk.lib.http import problem, problem_from_error
 from civicdesk.organisations import services as organisation_services
@@ -49,6 +51,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", organisations_router)
+api.add_router("/", contacts_router)
+api.add_router("/", cases_router)
 
 
 @api.exception_handler(DomainError)

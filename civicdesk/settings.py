@@ -115,7 +115,7 @@ EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
 )
 SITE_URL = env.string("CIVICDESK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "civicdesk <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", "civicdesk <noreply@civicdesk.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The domain of the Message-IDs we make, so replies thread back to their case.
 CIVICDESK_MAIL_DOMAIN = env.string(

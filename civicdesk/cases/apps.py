@@ -18,3 +18,12 @@ class CasesConfig(AppConfig):
         access.register_work_kind(models.QuarantinedMail, token_permission=write)
         for part in (models.CaseEvent, models.CaseNote, models.CaseMessage, models.Attachment):
             access.register_work_kind(part, owner="case__municipality_id", token_permission=write)
+
+        from civicdesk.organisations.context_processors import register_navigation
+        from civicdesk.organisations.models import Role
+
+        for role in (Role.AGENT, Role.SUPERVISOR):
+            register_navigation(role, "cases:contact_log", _("Log a contact"), first=True)
+        for role in (Role.AGENT, Role.SUPERVISOR, Role.CASEWORKER, Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
+            register_navigation(role, "cases:case_list", _("Cases"))
+        register_navigation(Role.MUNICIPALITY_ADMIN, "cases:case_settings", _("Case settings"))

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from civicdesk.cases.models import (
     OPEN_STATUSES,
+    Attachment,
     Case,
     CaseEvent,
     CaseMessage,
@@ -123,6 +124,10 @@ class Clock:
     working_time: timedelta
     elapsed: timedelta
     is_running: bool
+
+
+def attachment_get(*, actor: Actor, case: Case, attachment_id: int) -> Attachment:
+    return access.get_visible(actor, Attachment.objects.filter(case=case), pk=attachment_id)
 
 
 def case_clocks(*, case: Case, now: datetime | None = None) -> list[Clock]:

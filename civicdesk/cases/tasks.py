@@ -1,6 +1,7 @@
 """Background work of cases: sending mail to requesters, telling staff, polling mailboxes, SLA watch."""
 
 import logging
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -26,8 +27,9 @@ def case_message_send(*, message_id: int) -> str:
     message = selectors.message_for_sending(message_id=message_id)
     case = message.case
     mailbox = case.municipality.mailboxes.filter(is_active=True).order_by("pk").first()
-    sender = mailbox.address if mailbox else settings.DEFAULT_FROM_EMAIL
-    sender_name = (mailbox.display_name if mailbox else "") or case.municipality.name
+    default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    sender = mailbox.address if mailbox else default_address
+    sender_name = (mailbox.display_name if mailbox else "") or case.municipality.name or default_name
     references = [ref for ref in message.references.split() if ref]
     _message_id, built = mail_format.build_reply(
         from_address=sender,

@@ -34,6 +34,7 @@ from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import format_datetime, getaddresses, parsedate_to_datetime
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 
 __all__ = [
@@ -49,6 +50,8 @@ __all__ = [
     "automatic_kind",
     "build_reply",
     "case_numbers_in",
+    "decode_bytes",
+    "decode_header_text",
     "html_to_text",
     "parse_mail",
     "strip_reply_prefixes",
@@ -114,8 +117,6 @@ _CHARSET_ALIASES = {
     "iso8859-1": "cp1252",
     "latin1": "cp1252",
     "latin-1": "cp1252",
-    "us-ascii": "cp1252",
-    "ascii": "cp1252",
     "ks_c_5601-1987": "cp949",
     "gb2312": "gb18030",
     "gbk": "gb18030",
@@ -137,7 +138,7 @@ def _codec_for(charset: str | None) -> str | None:
         return None
     try:
         info = codecs.lookup(label)
-    except LookupError:
+    except (LookupError, ValueError):  # unknown label, or one with a NUL in it
         return None
     # ``base64``, ``rot13`` and friends are codecs but not text encodings: a hostile label must not pick them.
     if not getattr(info, "_is_text_encoding", True):
@@ -145,9 +146,19 @@ def _codec_for(charset: str | None) -> str | None:
     return info.name
 
 
+# Labels that are often wrong about UTF-8 text: ASCII defaults of old mailers, Western single-byte sets. Text that is
+# valid UTF-8 and not plain ASCII is almost never really Latin-1 (that would take pairs like "Ã¸"), so UTF-8 wins.
+_UTF8_FIRST = frozenset({"ascii", "cp1252", "iso8859-15"})
+
+
 def decode_bytes(data: bytes, charset: str | None = None) -> str:
-    """Decode with the declared charset, then UTF-8, then windows-1252, then Latin-1 (which cannot fail)."""
-    for codec in (_codec_for(charset), "utf-8", "cp1252"):
+    """Decode with the declared charset, then UTF-8, then windows-1252, then Latin-1 (which cannot fail).
+
+    Valid UTF-8 is preferred over an ASCII or Western single-byte label, which are routinely wrong.
+    """
+    declared = _codec_for(charset)
+    order = ("utf-8", declared, "cp1252") if declared in _UTF8_FIRST else (declared, "utf-8", "cp1252")
+    for codec in order:
         if codec is None:
             continue
         try:
@@ -526,9 +537,14 @@ def _tidy_text(text: str) -> str:
 def html_to_text(html: str) -> str:
     """Plain text for an HTML body (standard library ``html.parser``, no rendering)."""
     parser = _HtmlToText()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.chunks).replace("\xa0", " ")
+    try:
+        parser.feed(html)
+        parser.close()
+        text = "".join(parser.chunks)
+    except AssertionError:  # html.parser asserts on unknown marked sections such as "<![foo[ ]]>"
+        without_code = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html)
+        text = re.sub(r"[ \t]+", " ", html_unescape(re.sub(r"<[^>]*>", " ", without_code)))
+    text = text.replace("\xa0", " ")
     return _tidy_text("\n".join(line.strip(" ") for line in text.split("\n")))
 
 
@@ -566,6 +582,8 @@ def _is_attachment_disposition(part: Message) -> bool:
 def _body_candidates(message: Message) -> Iterator[tuple[str, Message]]:
     for part in _leaf_parts(message):
         content_type = part.get_content_type()
+        if part.get_content_maintype() == "multipart":  # declared multipart but no boundary: read it as text
+            content_type = "text/plain"
         if content_type in ("text/plain", "text/html") and not _is_attachment_disposition(part) and not _filename(part):
             yield content_type, part
 
@@ -663,18 +681,18 @@ def _attachments(message: Message, body_part: Message | None) -> tuple[Attachmen
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _parse_bytes(raw: bytes, max_bytes: int) -> EmailMessage:
+def _check_size(raw: bytes, max_bytes: int) -> None:
     if not raw.strip():
         raise MailError("empty", "The message is empty.")
     if len(raw) > max_bytes:
         raise MailError("too-large", f"The message has {len(raw)} bytes; at most {max_bytes} are accepted.")
-    try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
-    except (RecursionError, MemoryError, LookupError, ValueError, TypeError, AttributeError, IndexError) as error:
-        raise MailError("undecodable", f"The message cannot be parsed: {error}") from None
+
+
+def _parse_bytes(raw: bytes, mail_policy: policy.Policy) -> Message:
+    message = BytesParser(policy=mail_policy).parsebytes(raw)
     if not message.keys():
         raise MailError("no-headers", "The input has no mail headers; it is not an e-mail message.")
-    return message  # type: ignore[return-value]
+    return message
 
 
 def _sender(message: Message) -> tuple[str, str]:
@@ -713,7 +731,21 @@ def parse_mail(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, own_addresses:
     if not isinstance(raw, bytes | bytearray | memoryview):
         raise TypeError(f"parse_mail() needs bytes, not {type(raw).__name__}")
     raw = bytes(raw)
-    message = _parse_bytes(raw, max_bytes)
+    _check_size(raw, max_bytes)
+    # The modern parser still raises on some hostile header values (e.g. a NUL in an RFC 2231 charset); the
+    # legacy policy reads headers lazily as plain strings, so the same facts can usually still be read with it.
+    failure = ""
+    for mail_policy in (policy.default, policy.compat32):
+        try:
+            return _inbound(raw, _parse_bytes(raw, mail_policy), own_addresses)
+        except MailError:
+            raise
+        except Exception as error:  # RecursionError from absurd nesting, and whatever else the parser trips on
+            failure = type(error).__name__
+    raise MailError("undecodable", f"The message cannot be parsed: {failure}")
+
+
+def _inbound(raw: bytes, message: Message, own_addresses: Iterable[str]) -> InboundMail:
     from_name, from_address = _sender(message)
     text, body_part = _body(message)
     message_ids = _message_ids(_first_header(message, "Message-ID"))
@@ -784,7 +816,7 @@ def _reply_subject(subject: str, case_number: str | None, is_reply: bool) -> str
     tags = [case_number.strip().upper()] if case_number and case_number.strip() else case_numbers_in(subject or "")
     base = strip_reply_prefixes(subject)
     parts = (["Re:"] if is_reply else []) + ([base] if base else []) + [f"[{tag}]" for tag in tags]
-    return " ".join(parts)
+    return _one_line(" ".join(parts))
 
 
 def _reply_references(references: Sequence[str], in_reply_to: str | None) -> list[str]:

@@ -24,6 +24,13 @@ NAVIGATION = {
 }
 
 
+def register_navigation(role: str, url_name: str, label, first: bool = False) -> None:
+    """Higher packages add their pages to a role's navigation from ``AppConfig.ready``."""
+    items = NAVIGATION.setdefault(role, [])
+    if (url_name, label) not in items:
+        items.insert(0, (url_name, label)) if first else items.append((url_name, label))
+
+
 def chrome(request) -> dict:
     actor = getattr(request, "actor", None)
     context = {"LANGUAGE_CHOICES": settings.LANGUAGES, "nav_items": [], "brand": None}
@@ -40,4 +47,5 @@ def chrome(request) -> dict:
                 items.append({"url": url, "label": label, "current": request.path.startswith(url)})
     context["nav_items"] = items
     context["brand"] = selectors.home_municipality(actor=actor)
+    context["unread_notifications"] = selectors.notifications_of(actor=actor, unread_only=True).count()
     return context

@@ -4,9 +4,10 @@ from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicdesk.lib.business_time import BusinessCalendar, weekly_hours_to_text
-from civicdesk.lib.errors import NotFound
+from civicdesk.lib.errors import Invalid, NotFound
 from civicdesk.organisations import access, audit
 from civicdesk.organisations.access import Actor
 from civicdesk.organisations.models import (
@@ -177,6 +178,7 @@ def topic_list(
     search: str = "",
     include_inactive: bool = False,
     only_own: bool = False,
+    also_ids: list[int] | None = None,
 ) -> QuerySet[Topic]:
     """Shared topics plus those of the municipalities the actor reaches; ``search`` matches any language
     and the external codes. ``only_own`` leaves out the shared set."""
@@ -189,8 +191,9 @@ def topic_list(
         )
     if not include_inactive:
         topics = topics.filter(is_active=True)
+    matches = Q()
     for word in search.split():
-        topics = topics.filter(
+        matches &= (
             Q(name_en__icontains=word)
             | Q(name_da__icontains=word)
             | Q(name_sv__icontains=word)
@@ -198,7 +201,27 @@ def topic_list(
             | Q(key__icontains=word)
             | Q(kle_number__startswith=word)
         )
+    if also_ids:
+        matches |= Q(pk__in=also_ids)  # e.g. topics already ticked stay in the narrowed list
+    topics = topics.filter(matches)
     return topics.order_by("municipality_id", "parent_id", "key")
+
+
+def topics_by_keys(*, actor: Actor, keys: list[str], municipality: Municipality | None) -> list[Topic]:
+    """Topic keys as topics in use: a municipality's own key wins over a shared one; unknown keys are
+    ``Invalid``."""
+    if not keys:
+        return []
+    scope = [municipality.pk, None] if municipality else [None]
+    candidates = access.visible(actor, Topic.objects.filter(key__in=keys, is_active=True))
+    found: dict[str, Topic] = {}
+    for topic in candidates.filter(Q(municipality_id__in=[s for s in scope if s]) | Q(municipality__isnull=True)):
+        if topic.key not in found or topic.municipality_id:
+            found[topic.key] = topic
+    missing = [key for key in keys if key not in found]
+    if missing:
+        raise Invalid(_("Unknown topic: %(keys)s") % {"keys": ", ".join(missing)}, field="topics")
+    return [found[key] for key in keys]
 
 
 def topic_get(*, actor: Actor, topic_id: int) -> Topic:

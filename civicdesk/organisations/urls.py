@@ -1,6 +1,6 @@
 from django.urls import path
 
-from civicdesk.organisations.views import accounts, landing, municipality_admin, platform
+from civicdesk.organisations.views import accounts, landing, municipality_admin, notifications, platform
 
 app_name = "organisations"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("platform/tokens/new/", platform.api_token_create, name="api_token_create"),
     path("platform/tokens/<int:token_id>/revoke/", platform.api_token_revoke, name="api_token_revoke"),
     path("language/", accounts.language_set, name="language_set"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notifications_mark_read, name="notifications_mark_read"),
 ]

@@ -91,8 +91,9 @@ def _case_answered(mailbox: Mailbox, mail: mail_format.InboundMail) -> Case | No
 def mail_take_in(*, mailbox: Mailbox, raw: bytes) -> str:
     """Take one raw message in (from IMAP or the webhook). The caller acknowledges it to the mailbox only
     after this transaction has committed. Returns what happened (see ``Taken``)."""
+    own = frozenset(Mailbox.objects.values_list("address", flat=True))
     try:
-        mail = mail_format.parse_mail(raw, max_bytes=settings.CIVICDESK_MAIL_MAX_BYTES)
+        mail = mail_format.parse_mail(raw, max_bytes=settings.CIVICDESK_MAIL_MAX_BYTES, own_addresses=own)
     except mail_format.MailError as error:
         return _quarantine(mailbox, raw, f"{error.reason}: {error}")
     try:
@@ -100,8 +101,7 @@ def mail_take_in(*, mailbox: Mailbox, raw: bytes) -> str:
             receipt = InboundMail.objects.create(mailbox=mailbox, message_id=mail.message_id[:300], outcome="")
     except IntegrityError:
         return Taken.DUPLICATE
-    own = set(Mailbox.objects.values_list("address", flat=True))
-    if mail.auto_kind or mail.from_address in own:
+    if mail.auto_kind:
         receipt.outcome = Taken.AUTOMATIC
         receipt.save(update_fields=["outcome"])
         return Taken.AUTOMATIC

@@ -22,6 +22,7 @@ from civicdesk.lib.mail import (
     automatic_kind,
     build_reply,
     case_numbers_in,
+    decode_bytes,
     html_to_text,
     parse_mail,
     strip_reply_prefixes,
@@ -191,6 +192,11 @@ def test_html_to_text_keeps_paragraphs_lists_and_link_targets():
     assert html_to_text(html) == "One two\n\nThree\nfour\n\n- a\n- b\n\nx@y"
 
 
+def test_html_that_trips_the_standard_parser_still_gives_text():
+    assert html_to_text("<p><![if !supportLists]>1.<![endif]>Punkt</p>") == "1.Punkt"  # Outlook's lists
+    assert html_to_text("<style>p{}</style><![foo[ x ]]><b>Hei</b> &amp; takk") == "Hei & takk"
+
+
 REPLY = _raw(
     """
     From: Kari Nordmann <kari.nordmann@example.no>
@@ -298,6 +304,60 @@ def test_a_body_declared_utf8_but_written_in_latin1_falls_back_without_crashing(
 def test_a_charset_label_naming_a_non_text_codec_is_ignored():
     raw = b"From: a@example.no\r\nContent-Type: text/plain; charset=base64\r\n\r\nhei\r\n"
     assert parse_mail(raw).text == "hei"
+
+
+@pytest.mark.parametrize(
+    ("data", "charset", "text"),
+    [
+        ("Blåbærsyltetøy".encode("latin-1"), "iso-8859-1", "Blåbærsyltetøy"),
+        ("Blåbærsyltetøy".encode(), "iso-8859-1", "Blåbærsyltetøy"),  # mislabelled UTF-8
+        ("Blåbærsyltetøy".encode(), "us-ascii", "Blåbærsyltetøy"),
+        ("Pris: 40 €".encode("cp1252"), "iso-8859-1", "Pris: 40 €"),
+        ("Pris: 40 €".encode("iso-8859-15"), "iso-8859-15", "Pris: 40 €"),
+        ("Blåbær".encode("latin-1"), "utf-8", "Blåbær"),
+        ("Blåbær".encode("latin-1"), None, "Blåbær"),
+        ("Blåbær".encode(), "rot13", "Blåbær"),
+        (b"\x81\x8d", "utf-8", "\x81\x8d"),  # undefined in windows-1252: Latin-1 takes it
+    ],
+)
+def test_decode_bytes_never_fails_and_gets_nordic_text_right(data, charset, text):
+    assert decode_bytes(data, charset) == text
+
+
+def test_a_header_the_modern_parser_chokes_on_is_read_with_the_legacy_parser():
+    raw = (
+        b"From: Ola <ola@example.no>\r\nSubject: Vedlegg\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n"
+        b"--x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHei\r\n"
+        b"--x\r\nContent-Type: application/pdf; name*=utf\x00-8''s%C3%B8knad.pdf\r\n"
+        b'Content-Disposition: attachment; filename="soknad.pdf"\r\n\r\n%PDF\r\n--x--\r\n'
+    )
+    mail = parse_mail(raw)
+    assert (mail.from_address, mail.text) == ("ola@example.no", "Hei")
+    assert [attachment.filename for attachment in mail.attachments] == ["soknad.pdf"]
+
+
+def test_a_multipart_without_boundary_is_read_as_text():
+    mail = parse_mail(b"From: a@example.no\r\nContent-Type: multipart/mixed\r\n\r\nHei kommunen")
+    assert mail.text == "Hei kommunen"
+
+
+def test_absurdly_nested_mime_is_refused_as_undecodable():
+    levels = b"".join(b"--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n" % (n, n + 1) for n in range(3000))
+    raw = b"From: a@example.no\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n" + levels + b"--b3000\r\n\r\nx"
+    with pytest.raises(MailError) as caught:
+        parse_mail(raw)
+    assert caught.value.reason == "undecodable"
+
+
+def test_attachment_names_lose_their_directories():
+    raw = (
+        b"From: a@example.no\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\r\nHei\r\n"
+        b"--x\r\nContent-Type: application/octet-stream\r\n"
+        b'Content-Disposition: attachment; filename="../../etc/.passwd"\r\n\r\nroot\r\n'
+        b"--x\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--x--\r\n"
+    )
+    names = [attachment.filename for attachment in parse_mail(raw).attachments]
+    assert names == ["passwd", "attachment-3.pdf"]  # a nameless PDF is kept under a made-up name
 
 
 def test_a_message_without_message_id_gets_a_stable_synthetic_id():
@@ -699,7 +759,9 @@ def test_an_automatic_acknowledgement_says_so_and_asks_others_to_stay_quiet():
 
 
 def test_our_acknowledgement_bounced_back_by_an_auto_responder_is_recognised():
-    message_id, message = _reply(auto_submitted=True, attachments=[Attachment("kvittering.pdf", "application/pdf", PDF)])
+    message_id, message = _reply(
+        auto_submitted=True, attachments=[Attachment("kvittering.pdf", "application/pdf", PDF)]
+    )
     mail = parse_mail(message.as_bytes())
 
     assert mail.auto_kind == "auto-reply"  # via Auto-Submitted alone
