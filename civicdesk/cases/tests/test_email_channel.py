@@ -161,7 +161,7 @@ def test_replies_from_the_case_go_out_threaded(mailbox, caseworker, django_captu
     with django_capture_on_commit_callbacks(execute=True):
         services.case_reply_send(actor=caseworker, case=case, text="Du må søke. Se vedlagt veileder.")
     _run_tasks()
-    reply = [m for m in mailoutbox if "Du må søke" in m.body][0]
+    reply = next(m for m in mailoutbox if "Du må søke" in m.body)
     assert reply.extra_headers["In-Reply-To"] == "<m1@example.no>"
     assert "<m1@example.no>" in reply.extra_headers["References"]
     assert case.number in reply.subject
