@@ -3,7 +3,8 @@
 Servers, both with two worker processes, one per core of the 2-core machine:
 
 - ``gunicorn civicdesk.wsgi:application -k gthread --workers 2 --threads 4`` (what production runs)
-- ``uvicorn civicdesk.asgi:application --workers 2`` (uvloop + httptools, no access log)
+- ``uvicorn civicdesk.asgi:application --workers 2`` (uvloop + httptools, no access log, and
+  ``DATABASE_CONN_MAX_AGE=0`` as Django advises under ASGI; see ``SERVER_ENVIRONMENT``)
 
 Endpoints: ``GET /healthz`` (no database), ``GET /api/municipalities`` (bearer token: one token lookup,
 one query) and ``POST /api/topics`` (bearer token: inserts a topic row and an audit row, 201; every
@@ -12,11 +13,11 @@ request has a new key).
 Each of the six cells gets a freshly started server, a 2 s warm-up, then ``duration`` seconds of load
 from 16 keep-alive connections driven by wrk (one thread) in its own process. Figures: successful
 responses per second, p50/p95 latency, errors (non-2xx answers and socket errors), the CPU the server's
-processes used and the CPU other processes on the machine used meanwhile (100 % = one core). Other
-work skews the figures on a 2-core machine, so each measurement waits (up to 60 s) for a quiet machine
-and is repeated (up to 3 times) while others took over 20 % of a CPU; the least disturbed one counts.
-Fallback when wrk is missing: a Python load generator (``loadgen.py``); its figures are prefixed
-``pyload_``.
+processes used, on PostgreSQL the CPU of its processes, and the CPU unrelated processes on the machine
+used meanwhile (100 % = one core). Other work skews the figures on a 2-core machine, so each measurement
+waits (up to 60 s) for a quiet machine and is repeated (up to 3 times) while others took over 20 % of a
+CPU; the least disturbed one counts. Fallback when wrk is missing: a Python load generator
+(``loadgen.py``); its figures are prefixed ``pyload_``.
 
 The API throttles each token at 1,200 requests/minute, counted in the per-process local-memory cache
 (no Redis). The benchmark rotates 20 tokens (made with ``manage.py create_api_token``), one per request,
@@ -88,6 +89,10 @@ def uvicorn_command(port: int) -> list[str]:
 
 
 SERVERS: dict[str, Callable[[int], list[str]]] = {"gunicorn": gunicorn_command, "uvicorn": uvicorn_command}
+# Django's advice for ASGI: no persistent connections (each request's thread would keep its own). With the
+# settings' default of 60 s, two uvicorn workers under 16 connections opened ~100 PostgreSQL connections
+# and hit max_connections. SQLite is at 0 anyway.
+SERVER_ENVIRONMENT: dict[str, dict[str, str]] = {"uvicorn": {"DATABASE_CONN_MAX_AGE": "0"}}
 
 _CREATE_TOKENS = """
 import io, sys
@@ -217,7 +222,7 @@ def serve(server: str, environment: dict[str, str], log_path: Path) -> Iterator[
         process = subprocess.Popen(
             SERVERS[server](port),
             cwd=benchlib.PROJECT_DIR,
-            env=environment,
+            env={**environment, **SERVER_ENVIRONMENT.get(server, {})},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -227,23 +232,6 @@ def serve(server: str, environment: dict[str, str], log_path: Path) -> Iterator[
         yield port, process.pid
     finally:
         stop(process)
-
-
-def group_cpu_seconds(group_id: int) -> dict[int, float]:
-    """User + system CPU seconds of each live process in a process group, from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    usage: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        # fields[0] is the state (stat field 3): pgrp is field 5, utime 14, stime 15.
-        if int(fields[2]) == group_id:
-            usage[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
-    return usage
 
 
 # --- Load ---
@@ -303,6 +291,7 @@ class Sample:
     summary: dict[str, float]
     server_cpu: float
     loadgen_cpu: float
+    database_cpu: float
     machine_cpu: float
 
 
@@ -311,25 +300,29 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def database_cpu_seconds() -> float:
+    """PostgreSQL's CPU so far; 0 for SQLite, which works inside the server's processes."""
+    return benchlib.postgres_cpu_seconds() if benchlib.database_kind() == "postgres" else 0.0
+
+
 def measured_load(port: int, group_id: int, endpoint: Endpoint, tokens_file: Path, label: str, seconds: int) -> Sample:
-    """``load`` while counting the CPU of the server's processes, of the load generator and of the machine."""
-    server_before, machine_before, loadgen_before = (
-        group_cpu_seconds(group_id),
-        benchlib.busy_cpu_seconds(),
-        children_cpu_seconds(),
-    )
+    """``load`` while counting the CPU of the server, the load generator, the database and the machine."""
+    server, loadgen, database = benchlib.group_cpu_seconds(group_id), children_cpu_seconds(), database_cpu_seconds()
+    machine = benchlib.busy_cpu_seconds()
     summary = load(port, endpoint, tokens_file, label, seconds)
-    loadgen_cpu = children_cpu_seconds() - loadgen_before  # wrk is the only child reaped meanwhile
-    machine_cpu = benchlib.busy_cpu_seconds() - machine_before
-    server_after = group_cpu_seconds(group_id)
-    server_cpu = sum(used - server_before.get(pid, 0.0) for pid, used in server_after.items())
-    return Sample(summary, server_cpu, loadgen_cpu, machine_cpu)
+    return Sample(
+        summary=summary,
+        server_cpu=benchlib.group_cpu_seconds(group_id) - server,
+        loadgen_cpu=children_cpu_seconds() - loadgen,  # the load generator is the only child reaped meanwhile
+        database_cpu=database_cpu_seconds() - database,
+        machine_cpu=benchlib.busy_cpu_seconds() - machine,
+    )
 
 
 def others_pct(sample: Sample) -> float:
-    """CPU used by other processes on the machine meanwhile, in % of one CPU."""
-    other_cpu = max(0.0, sample.machine_cpu - sample.server_cpu - sample.loadgen_cpu)
-    return 100 * other_cpu / sample.summary["duration_s"]
+    """CPU used by unrelated processes on the machine meanwhile, in % of one CPU."""
+    ours = sample.server_cpu + sample.loadgen_cpu + sample.database_cpu
+    return 100 * max(0.0, sample.machine_cpu - ours) / sample.summary["duration_s"]
 
 
 def least_disturbed_sample(
@@ -351,7 +344,7 @@ def least_disturbed_sample(
 def cell_figures(prefix: str, sample: Sample) -> dict[str, float]:
     seconds = sample.summary["duration_s"]
     successes = sample.summary["requests"] - sample.summary["status_errors"]
-    return {
+    figures = {
         f"{prefix}_rps": round(successes / seconds, 1),
         f"{prefix}_p50_ms": round(sample.summary["p50_ms"], 2),
         f"{prefix}_p95_ms": round(sample.summary["p95_ms"], 2),
@@ -359,6 +352,9 @@ def cell_figures(prefix: str, sample: Sample) -> dict[str, float]:
         f"{prefix}_server_cpu_pct": round(100 * sample.server_cpu / seconds, 1),
         f"{prefix}_other_cpu_pct": round(others_pct(sample), 1),
     }
+    if benchlib.database_kind() == "postgres":
+        figures[f"{prefix}_database_cpu_pct"] = round(100 * sample.database_cpu / seconds, 1)
+    return figures
 
 
 def measure_cell(
@@ -376,6 +372,7 @@ def measure_cell(
         f"  p50 {figures[prefix + '_p50_ms']:7.2f} ms  p95 {figures[prefix + '_p95_ms']:7.2f} ms"
         f"  errors {figures[prefix + '_errors']:.0f}  CPU: server {figures[prefix + '_server_cpu_pct']:.0f} %"
         f", load generator {100 * sample.loadgen_cpu / sample.summary['duration_s']:.0f} %"
+        f", database {100 * sample.database_cpu / sample.summary['duration_s']:.0f} %"
         f", others {figures[prefix + '_other_cpu_pct']:.0f} %"
     )
     return figures

@@ -117,6 +117,38 @@ def cpu_count() -> int:
     return len(os.sched_getaffinity(0))
 
 
+def _process_stats() -> Iterator[tuple[str, list[int]]]:
+    """(command name, numeric fields of /proc/PID/stat from field 4 on) of each live process."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1 : text.rindex(")")]
+        yield name, [int(value) for value in text[text.rindex(")") + 1 :].split()[1:]]
+
+
+# Indexes into those fields (stat field number minus 4): pgrp 5, utime 14, stime 15, cutime 16, cstime 17.
+_PGRP, _UTIME, _STIME, _CUTIME, _CSTIME = 1, 10, 11, 12, 13
+
+
+def group_cpu_seconds(group_id: int) -> float:
+    """User + system CPU seconds of the live processes of a process group (a server and its workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum((f[_UTIME] + f[_STIME]) / ticks for _, f in _process_stats() if f[_PGRP] == group_id)
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds of this machine's PostgreSQL processes, with backends already exited (the postmaster's
+    children's time): the database's share of a run, to tell it apart from unrelated work."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    return sum(
+        (f[_UTIME] + f[_STIME] + f[_CUTIME] + f[_CSTIME]) / ticks for name, f in _process_stats() if name == "postgres"
+    )
+
+
 def busy_cpu_seconds() -> float:
     """CPU seconds spent not idle, summed over all CPUs since boot (first line of /proc/stat)."""
     fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]

@@ -27,3 +27,9 @@ class CasesConfig(AppConfig):
         for role in (Role.AGENT, Role.SUPERVISOR, Role.CASEWORKER, Role.MUNICIPALITY_ADMIN, Role.PLATFORM_ADMIN):
             register_navigation(role, "cases:case_list", _("Cases"))
         register_navigation(Role.MUNICIPALITY_ADMIN, "cases:case_settings", _("Case settings"))
+
+    def demo_build(self):
+        """Called by ``manage.py demo_data`` after the organisations exist."""
+        from civicdesk.cases import demo
+
+        demo.build()

@@ -15,6 +15,7 @@ from civicdesk.cases.models import (
     Attachment,
     Case,
     CaseEvent,
+    InboundMail,
     CaseMessage,
     CaseStage,
     Mailbox,
@@ -176,6 +177,19 @@ def requester_text(*, case: Case, kind: str, **extra) -> tuple[str, str]:
             subject = render_to_string(f"cases/email/{kind}_subject.txt", context)
             body = render_to_string(f"cases/email/{kind}.txt", context)
     return " ".join(subject.split()), body.strip() + "\n"
+
+
+def reply_mailbox(*, case: Case) -> Mailbox | None:
+    """The address the requester wrote to, else the case team's, else the municipality's general one."""
+    received = InboundMail.objects.filter(case=case).select_related("mailbox").order_by("-received_at").first()
+    if received is not None and received.mailbox.is_active:
+        return received.mailbox
+    boxes = Mailbox.objects.filter(municipality_id=case.municipality_id, is_active=True)
+    return (
+        (boxes.filter(team_id=case.team_id).first() if case.team_id else None)
+        or boxes.filter(team__isnull=True).order_by("pk").first()
+        or boxes.order_by("pk").first()
+    )
 
 
 def message_for_sending(*, message_id: int) -> CaseMessage:

@@ -26,7 +26,7 @@ def case_message_send(*, message_id: int) -> str:
     answer joins the case; automatic ones are marked so other auto-responders stay quiet."""
     message = selectors.message_for_sending(message_id=message_id)
     case = message.case
-    mailbox = case.municipality.mailboxes.filter(is_active=True).order_by("pk").first()
+    mailbox = selectors.reply_mailbox(case=case)
     default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     sender = mailbox.address if mailbox else default_address
     sender_name = (mailbox.display_name if mailbox else "") or case.municipality.name or default_name

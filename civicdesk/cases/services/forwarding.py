@@ -1,7 +1,7 @@
 """Opening cases, and forwarding a contact with its context to the team or person who can resolve it —
 never back to the switchboard."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -86,8 +86,13 @@ def case_open(
     stage_move(case, team, at=now)
     event(case, CaseEvent.Kind.CREATED, actor, team=team.name if team else "", assignee=str(assignee or ""))
     audit.record(actor=actor, action="case.open", obj=case, details={"number": case.number})
-    transaction.on_commit(lambda: tasks.case_receivers_notify.enqueue(case_id=case.pk))
+    if first_line_since is None or now - first_line_since < HISTORY_AFTER:
+        transaction.on_commit(lambda: tasks.case_receivers_notify.enqueue(case_id=case.pk))
     return case
+
+
+# A case made from a contact older than this is history being recorded: it tells nobody.
+HISTORY_AFTER = timedelta(days=1)
 
 
 @transaction.atomic

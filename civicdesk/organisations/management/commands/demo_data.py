@@ -8,6 +8,7 @@ contact centre [orebro] with 50 agents. Every role has a login; all share the de
 import datetime as dt
 import itertools
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -208,6 +209,12 @@ def build_demo_world() -> None:
             password_hash=password_hash,
         )
         services.role_grant(actor=SYSTEM, user=user, role=Role.AGENT, center=centers["orebro"])
+    # Each higher package adds its part of the demo (contacts and cases, …) through an AppConfig hook,
+    # so this command needs no import of theirs.
+    for app_config in apps.get_app_configs():
+        hook = getattr(app_config, "demo_build", None)
+        if hook is not None:
+            hook()
 
 
 def _local_topics(municipalities) -> None:
