@@ -13,7 +13,9 @@ class ContactLogForm(DsFormMixin, forms.Form):
 
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
-    topics = forms.ModelMultipleChoiceField(label=_("Topics"), queryset=None, required=False)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
     caller_kind = forms.ChoiceField(label=_("Caller"), choices=CallerKind.choices, initial=CallerKind.CITIZEN)
     language = forms.ChoiceField(label=_("Language"), choices=ContactLanguage.choices)
     interpreter_used = forms.BooleanField(label=_("Interpreter used"), required=False)
@@ -32,7 +34,6 @@ class ContactLogForm(DsFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
         self.fields["topics"].queryset = topics
-        self.fields["topics"].widget = forms.CheckboxSelectMultiple()
         self.fields["topics"].label_from_instance = lambda topic: topic.name
         self.fields["forward_team"].queryset = teams
         self.fields["forward_team"].label_from_instance = lambda team: (

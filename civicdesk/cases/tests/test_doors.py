@@ -251,3 +251,9 @@ def test_page_case_list_uses_a_fixed_number_of_queries(
     with django_assert_max_num_queries(25):
         response = client.get("/cases/?view=all&sort=-created&status=open")
     assert response.status_code == 200 and "Sak 29" in response.content.decode()
+
+
+def test_page_contact_log_offers_every_topic_to_tick(client_for, agent):
+    body = client_for(agent).get("/contacts/new/").content.decode()
+    assert body.count('name="topics"') >= 40
+    assert "Quays and boathouses" in body  # Gulen's own topic, for an agent of its centre
