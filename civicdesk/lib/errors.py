@@ -59,3 +59,15 @@ def clean(instance, *, exclude: list[str] | None = None) -> None:
             field=None if field == NON_FIELD_ERRORS else field,
             detail={k: v for k, v in errors.items()},
         ) from None
+
+
+def clean_fields(instance, *, exclude: list[str] | None = None) -> None:
+    """Like ``clean`` but field rules only (choices, lengths, validators): no query for constraints, which
+    the database enforces anyway. For hot write paths."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise Invalid(messages[0], field=field, detail=dict(error.message_dict)) from None
