@@ -69,7 +69,7 @@ def _pick(rng: random.Random, weighted):
 
 @transaction.atomic
 def build() -> None:
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311 - repeatable demo data, nothing secret
     municipalities = {m.slug: m for m in organisation_selectors.municipality_list(actor=SYSTEM)}
     for slug, spec in OPENING_HOURS.items():
         organisation_services.opening_hours_set(actor=SYSTEM, municipality=municipalities[slug], spec=spec)
@@ -90,7 +90,7 @@ def build() -> None:
     topics = {t.key: t for t in organisation_selectors.topic_list(actor=SYSTEM)}
     now = timezone.now()
     cases = []
-    for number in range(CONTACTS):
+    for _ in range(CONTACTS):
         municipality = rng.choices(members, weights=[4, 4, 2, 1])[0]
         key = _pick(rng, TOPIC_WEIGHTS)
         outcome = _pick(rng, OUTCOME_WEIGHTS)

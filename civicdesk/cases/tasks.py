@@ -99,8 +99,9 @@ def case_assignee_notify(*, case_id: int) -> int:
 
 @task()
 def sla_check() -> int:
-    """Mark cases that passed their due date and tell their people (run every minute by the scheduler)."""
-    from civicdesk.cases import services
+    """Mark cases that passed their due date and tell their people (enqueued every minute by
+    ``manage.py case_schedule``)."""
+    from civicdesk.cases import services  # a task is a door: it calls services, which enqueue tasks
 
     return services.sla_breaches_mark(actor=SYSTEM)
 

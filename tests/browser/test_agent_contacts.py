@@ -33,7 +33,12 @@ def test_agent_logs_a_phone_contact_with_the_keyboard_alone(page):
     page.keyboard.type("Spør om oppmåling av tomtegrense mot nabo.")
     with page.expect_navigation():
         page.keyboard.press("Alt+1")  # resolved
-    assert page.locator(".ds-alert", has_text=re.compile("Logged|Registrer|Registrera|Registrér|Registreret|registrert", re.I)).count() == 1
+    assert (
+        page.locator(
+            ".ds-alert", has_text=re.compile("Logged|Registrer|Registrera|Registrér|Registreret|registrert", re.I)
+        ).count()
+        == 1
+    )
 
 
 def test_agent_forwards_a_contact_to_a_team(page):

@@ -172,3 +172,48 @@ def test_contact_for_a_mail_is_logged_once_even_when_delivered_twice(mailbox):
     services.mail_take_in(mailbox=mailbox, raw=raw_mail(message_id="<twice@example.no>"))
     services.mail_take_in(mailbox=mailbox, raw=raw_mail(message_id="<twice@example.no>"))
     assert Contact.objects.filter(external_id="twice@example.no").count() == 1
+
+
+class FakeImap:
+    """The outside mail server, as the adapter sees it: messages in, deletions out."""
+
+    def __init__(self, messages):
+        self.messages = dict(messages)
+        self.acknowledged = []
+
+    def unseen(self):
+        yield from list(self.messages.items())
+
+    def acknowledge(self, uid):
+        self.acknowledged.append(uid)
+
+
+def test_imap_poll_acknowledges_each_message_after_taking_it_in(mailbox, monkeypatch):
+    from contextlib import contextmanager
+
+    from civicdesk.cases import tasks
+    from civicdesk.cases.adapters import imap
+
+    mailbox.imap_host, mailbox.imap_username, mailbox.imap_password = "imap.example.no", "byggesak", "secret"
+    mailbox.save(update_fields=["imap_host", "imap_username", "imap_password"])
+    server = FakeImap({b"1": raw_mail(message_id="<p1@example.no>"), b"2": b"\x00 not mail"})
+
+    @contextmanager
+    def connect(cls, box):
+        assert box.pk == mailbox.pk
+        yield server
+
+    monkeypatch.setattr(imap.ImapMailbox, "connect", classmethod(connect))
+    counts = tasks.mailbox_poll.call(mailbox_id=mailbox.pk)
+    assert counts == {"created": 1, "quarantined": 1}
+    assert server.acknowledged == [b"1", b"2"]
+
+
+def test_schedule_enqueues_the_sla_watch_and_mailbox_polls(mailbox):
+    from django_tasks_db.models import DBTaskResult
+
+    mailbox.imap_host, mailbox.imap_username = "imap.example.no", "byggesak"
+    mailbox.save(update_fields=["imap_host", "imap_username"])
+    call_command("case_schedule", "--once")
+    paths = set(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert {"civicdesk.cases.tasks.sla_check", "civicdesk.cases.tasks.mailbox_poll"} <= paths

@@ -1,5 +1,6 @@
 """manage.py serve: the demo's one process for pages, API and websockets (uvicorn ASGI), with the task
-worker beside it. Production runs gunicorn (WSGI) for HTTP and uvicorn only for /ws/ instead (README)."""
+worker and the periodic-work scheduler beside it. Production runs gunicorn (WSGI) for HTTP and uvicorn
+only for /ws/ instead (README)."""
 
 import os
 import subprocess
@@ -20,13 +21,15 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, no_worker, **options):
         import uvicorn
 
-        worker = None
+        helpers = []
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "db_worker"])  # noqa: S603
+            manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+            helpers.append(subprocess.Popen([*manage, "db_worker"]))  # noqa: S603
+            helpers.append(subprocess.Popen([*manage, "case_schedule"]))  # noqa: S603 - periodic work
         self.stdout.write(f"civicdesk is at http://{host}:{port}/ (API docs: http://{host}:{port}/api/docs)")
         try:
             uvicorn.run("civicdesk.asgi:application", host=host, port=port, log_level="warning", lifespan="off")
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for helper in helpers:
+                helper.terminate()
+                helper.wait(timeout=10)
