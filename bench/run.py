@@ -23,7 +23,8 @@ from typing import Any
 import benchlib
 
 BENCH_DIR = Path(__file__).resolve().parent
-LOWER_IS_BETTER = ("_ms", "_errors", "_cpu_pct")
+HIGHER_IS_BETTER = ("_rps",)
+LOWER_IS_BETTER = ("_ms", "_errors")
 
 
 def available() -> list[str]:
@@ -38,7 +39,7 @@ def load_benchmark(name: str) -> ModuleType:
 
 
 def summary_line(module: ModuleType) -> str:
-    return (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
+    return (module.__doc__ or "").strip().split("\n", 1)[0]
 
 
 def format_value(value: float) -> str:
@@ -61,10 +62,10 @@ def print_figures(name: str, figures: dict[str, float]) -> None:
 
 
 def change_word(key: str, change: float) -> str:
-    if abs(change) < 0.5:
+    """better/worse for throughput, latency and errors; CPU shares and the like are context, not goals."""
+    if abs(change) < 0.5 or not key.endswith(HIGHER_IS_BETTER + LOWER_IS_BETTER):
         return ""
-    better = (change < 0) if key.endswith(LOWER_IS_BETTER) else (change > 0)
-    return "better" if better else "worse"
+    return "better" if (change > 0) == key.endswith(HIGHER_IS_BETTER) else "worse"
 
 
 def print_comparison(name: str, figures: dict[str, float], baseline: dict[str, float]) -> None:
