@@ -37,7 +37,14 @@ KINDS = [
     "centre",
     "audit event",
     "api token",
+    # registered by higher packages (contacts, cases): work rows and setting rows
+    "contact",
+    "person",
+    "case",
+    "case note",
+    "sla policy",
 ]
+WORK = ("contact", "person", "case", "case note")
 
 # role -> (username or token, (own, other municipality, other centre) slugs)
 ACTORS = {
@@ -60,15 +67,30 @@ def expect(view: dict[str, set], change: dict[str, set] | None = None) -> dict[s
 
 CENTRE_STAFF_VIEW = {kind: CENTRE for kind in KINDS if kind not in ("audit event", "api token")}
 MUNICIPAL_VIEW = {**{kind: ONLY_OWN for kind in KINDS if kind not in ("audit event", "api token")}, "centre": CENTRE}
+CENTRE_WORK = {kind: CENTRE for kind in WORK}
+OWN_WORK = {kind: ONLY_OWN for kind in WORK}
 
 EXPECTED = {
     "platform admin": expect({kind: ALL for kind in KINDS}, {kind: ALL for kind in KINDS if kind != "audit event"}),
-    "supervisor": expect(CENTRE_STAFF_VIEW),
-    "agent": expect(CENTRE_STAFF_VIEW),
-    "caseworker": expect(MUNICIPAL_VIEW),
+    "supervisor": expect(CENTRE_STAFF_VIEW, CENTRE_WORK),
+    "agent": expect(CENTRE_STAFF_VIEW, CENTRE_WORK),
+    "caseworker": expect(MUNICIPAL_VIEW, OWN_WORK),
     "municipality admin": expect(
         {**MUNICIPAL_VIEW, "api token": ONLY_OWN},
-        {kind: ONLY_OWN for kind in ("municipality", "department", "team", "topic", "staff", "role", "api token")},
+        {
+            kind: ONLY_OWN
+            for kind in (
+                "municipality",
+                "department",
+                "team",
+                "topic",
+                "staff",
+                "role",
+                "api token",
+                "sla policy",
+                *WORK,
+            )
+        },
     ),
     "citizen": expect({"municipality": ONLY_OWN, "topic": ONLY_OWN}),
     "employee": expect({"municipality": ONLY_OWN, "topic": ONLY_OWN}),
@@ -119,6 +141,23 @@ def _object_of(kind: str, slug: str):
             actor=SYSTEM, name="probe", permissions=["read"], municipality=municipality
         )
         return token
+    if kind in ("contact", "person"):
+        from civicdesk.contacts import services as contact_services
+        from civicdesk.contacts.services import CallerDetails
+
+        contact = contact_services.contact_log(
+            actor=SYSTEM, municipality=municipality, channel="phone", caller=CallerDetails(name="Probe")
+        )
+        return contact if kind == "contact" else contact.person
+    if kind in ("case", "case note"):
+        from civicdesk.cases import services as case_services
+
+        case = case_services.case_open(actor=SYSTEM, municipality=municipality, title="Probe")
+        return case if kind == "case" else case_services.case_note_add(actor=SYSTEM, case=case, text="Probe")
+    if kind == "sla policy":
+        from civicdesk.cases import services as case_services
+
+        return case_services.sla_policy_set(actor=SYSTEM, municipality=municipality, resolve_minutes=450)
     raise AssertionError(kind)
 
 
