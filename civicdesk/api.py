@@ -7,12 +7,12 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from civicdesk.cases.api import router as cases_router
 from civicdesk.contacts.api import router as contacts_router
 from civicdesk.lib.errors import DomainError
 from civicdesk.lib.http import problem, problem_from_error
+from civicdesk.lib.ratelimit import CallerThrottle
 from civicdesk.organisations import services as organisation_services
 from civicdesk.organisations.api import router as organisations_router
 
@@ -47,7 +47,7 @@ api = NinjaAPI(
     description="Contacts, cases, directory, knowledge and queues of the municipalities you reach. "
     "Errors are RFC 9457 problem+json.",
     auth=[IntegrationToken(), StaffSession()],
-    throttle=[AnonRateThrottle("60/m"), AuthRateThrottle("1200/m")],
+    throttle=[CallerThrottle()],
     urls_namespace="api",
 )
 api.add_router("/", organisations_router)

@@ -136,6 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 RATELIMIT_VIEW = "civicdesk.lib.http.ratelimited"
 API_UNAUTHENTICATED_RATE = env.string("CIVICDESK_API_UNAUTHENTICATED_RATE", "60/m")
+API_CALLER_RATE = env.string("CIVICDESK_API_CALLER_RATE", "60000/m")
 
 # --- Security: secure unless this is the demo on plain HTTP ---
 SECURE_COOKIES = env.boolean("CIVICDESK_SECURE_COOKIES", not DEMO)

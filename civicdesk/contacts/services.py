@@ -52,8 +52,10 @@ def _checked_caller(caller: CallerDetails, country: str) -> CallerDetails:
 
 
 def _person_for(municipality: Municipality, caller: CallerDetails) -> Person | None:
-    """The person behind a contact: found by national id, else phone, else e-mail; made when new."""
-    if caller.is_empty():
+    """The person behind a contact: found by national id, else phone, else e-mail; made when new. A phone
+    number alone makes no person (it stays on the contact, enough to find earlier contacts): we keep no
+    more about people than the matter needs."""
+    if not (caller.name or caller.email or caller.national_id):
         return None
     people = Person.objects.filter(municipality=municipality)
     person = None
@@ -151,6 +153,19 @@ def _check_topics(topics, municipality: Municipality) -> None:
     for topic in topics:
         if topic.municipality_id not in (None, municipality.pk):
             raise Invalid(_("The topic %(topic)s belongs to another municipality.") % {"topic": topic}, field="topics")
+
+
+@transaction.atomic
+def contact_person_ensure(*, actor: Actor, contact: Contact) -> Person | None:
+    """A contact that goes on to a back office needs its caller as a person (to call back or write to),
+    even when only the phone number was given."""
+    access.require(actor, Action.CHANGE, contact)
+    if contact.person_id is None and contact.caller_phone:
+        contact.person = Person.objects.filter(
+            municipality=contact.municipality, phone=contact.caller_phone
+        ).first() or Person.objects.create(municipality=contact.municipality, phone=contact.caller_phone)
+        contact.save(update_fields=["person", "updated_at"])
+    return contact.person
 
 
 @transaction.atomic

@@ -32,3 +32,28 @@ class UnauthenticatedApiRateLimitMiddleware:
         if response.status_code == 401:
             get_usage(request, group=GROUP, key="ip", rate=_rate, increment=True)
         return response
+
+
+class CallerThrottle:
+    """The API's limit per signed-in caller or token: a fixed window counted with one cache increment (the
+    sliding-window log of ninja's own throttles costs more than the request it guards)."""
+
+    def __init__(self, setting: str = "API_CALLER_RATE"):
+        self.setting = setting
+
+    def allow_request(self, request) -> bool:
+        actor = getattr(request, "actor", None)
+        if actor is None or getattr(actor, "pk", None) is None:
+            return True  # unauthenticated callers are counted by UnauthenticatedApiRateLimitMiddleware
+        key = f"{type(actor).__name__}:{actor.pk}"
+        usage = get_usage(
+            request,
+            group="api-caller",
+            key=lambda group, request: key,
+            rate=lambda group, request: getattr(settings, self.setting),
+            increment=True,
+        )
+        return not (usage and usage["should_limit"])
+
+    def wait(self) -> float:
+        return 60.0

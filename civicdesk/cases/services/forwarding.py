@@ -113,13 +113,14 @@ def contact_forward(
     if team is None and assignee is None:
         raise Invalid(_("Choose a team or a person to forward to."), field="team")
     topic = contact.topics.first()
+    requester = contact_services.contact_person_ensure(actor=actor, contact=contact)
     case = case_open(
         actor=actor,
         municipality=contact.municipality,
         title=title or (contact.summary.splitlines()[0][:120] if contact.summary else "") or str(topic or _("Inquiry")),
         description=contact.summary,
         topic=topic,
-        requester=contact.person,
+        requester=requester,
         team=team,
         assignee=assignee,
         priority=priority,

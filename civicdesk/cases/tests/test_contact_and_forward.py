@@ -174,3 +174,20 @@ def test_case_is_not_visible_to_another_municipality(agent, gulen, byggesak):
             selectors.case_get(actor=person, number=case.number)
         assert not selectors.case_list(actor=person).filter(pk=case.pk).exists()
     assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_a_phone_number_alone_makes_no_person_until_the_contact_goes_to_a_back_office(agent, gulen, byggesak):
+    resolved = contact_services.contact_log(
+        actor=agent, municipality=gulen, channel=Channel.PHONE, caller=CallerDetails(phone="+4790000001")
+    )
+    assert resolved.person is None and resolved.caller_phone == "+4790000001"
+    _contact, case = services.contact_record(
+        actor=agent,
+        municipality=gulen,
+        channel=Channel.PHONE,
+        outcome=Outcome.FORWARDED,
+        caller=CallerDetails(phone="+4790000001"),
+        forward_team=byggesak,
+        callback=True,
+    )
+    assert case.requester.phone == "+4790000001"  # the caseworker can call back

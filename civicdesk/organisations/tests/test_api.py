@@ -170,3 +170,10 @@ def test_list_endpoints_use_a_fixed_number_of_queries(client_for, platform_admin
     client.get("/api/me")
     with django_assert_max_num_queries(8):
         assert client.get(path).status_code == 200
+
+
+def test_a_token_over_its_rate_gets_429(client, center_token, settings):
+    settings.API_CALLER_RATE = "3/m"
+    _token, secret = center_token
+    statuses = [client.get("/api/me", headers=bearer(secret)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
