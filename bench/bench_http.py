@@ -11,13 +11,19 @@ one query) and ``POST /api/topics`` (bearer token: inserts a topic row and an au
 request has a new key).
 
 Each of the six cells gets a freshly started server, a 2 s warm-up, then ``duration`` seconds of load
-from 16 keep-alive connections driven by wrk (one thread) in its own process. Figures: successful
+from 16 concurrent connections driven by wrk (one thread) in its own process. Figures: successful
 responses per second, p50/p95 latency, errors (non-2xx answers and socket errors), the CPU the server's
 processes used, on PostgreSQL the CPU of its processes, and the CPU unrelated processes on the machine
 used meanwhile (100 % = one core). Other work skews the figures on a 2-core machine, so each measurement
 waits (up to 60 s) for a quiet machine and is repeated (up to 3 times) while others took over 20 % of a
 CPU; the least disturbed one counts. Fallback when wrk is missing: a Python load generator
 (``loadgen.py``); its figures are prefixed ``pyload_``.
+
+Every request comes on a new connection (``Connection: close``, as nginx proxies to an upstream by
+default). With keep-alive, the 16 connections wrk opens at once are accepted by whichever worker wakes
+first and stay there: often all 16 on one worker, leaving a core idle, so figures swung by 2x from run
+to run. ``BENCH_KEEPALIVE=true`` measures with keep-alive anyway; those figures are prefixed
+``keepalive_``.
 
 The API throttles each token at 1,200 requests/minute, counted in the per-process local-memory cache
 (no Redis). The benchmark rotates 20 tokens (made with ``manage.py create_api_token``), one per request,
@@ -248,11 +254,26 @@ def use_wrk() -> bool:
     return False
 
 
+def keep_alive() -> bool:
+    return os.environ.get("BENCH_KEEPALIVE", "").lower() == "true"
+
+
+def connection_mode() -> str:
+    """``close`` by default: see the module docstring on keep-alive connections sticking to one worker."""
+    return "keep-alive" if keep_alive() else "close"
+
+
+def figure_prefix(endpoint: Endpoint, server: str) -> str:
+    """``api_read_gunicorn``; marked ``pyload_`` (fallback generator) and ``keepalive_`` when so measured."""
+    marks = ("" if use_wrk() else "pyload_") + ("keepalive_" if keep_alive() else "")
+    return f"{marks}{endpoint.name}_{server}"
+
+
 def wrk_command(port: int, endpoint: Endpoint, tokens_file: Path, label: str, seconds: int) -> list[str]:
     return [
         *("wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"),
         *("-s", str(BENCH_DIR / "wrk_request.lua"), f"http://127.0.0.1:{port}{endpoint.path}", "--"),
-        *(endpoint.method, endpoint.path, endpoint.body_template, label),
+        *(endpoint.method, endpoint.path, endpoint.body_template, label, connection_mode()),
         *([str(tokens_file)] if endpoint.authenticated else []),
     ]
 
@@ -261,7 +282,8 @@ def python_load_command(port: int, endpoint: Endpoint, tokens_file: Path, label:
     command = [
         *(sys.executable, str(BENCH_DIR / "loadgen.py"), "--port", str(port)),
         *("--method", endpoint.method, "--path", endpoint.path, "--body-template", endpoint.body_template),
-        *("--run-label", label, "--connections", str(CONNECTIONS), "--duration", str(seconds)),
+        *("--run-label", label, "--connection", connection_mode()),
+        *("--connections", str(CONNECTIONS), "--duration", str(seconds)),
     ]
     if endpoint.authenticated:
         command += ["--tokens-file", str(tokens_file)]
@@ -365,7 +387,7 @@ def measure_cell(
     with serve(server, environment, log_path) as (port, group_id):
         load(port, endpoint, tokens_file, f"{server}-warm", max(1, round(WARMUP_SECONDS)))
         sample = least_disturbed_sample(port, group_id, endpoint, tokens_file, server, seconds)
-    prefix = f"{endpoint.name}_{server}" if use_wrk() else f"pyload_{endpoint.name}_{server}"
+    prefix = figure_prefix(endpoint, server)
     figures = cell_figures(prefix, sample)
     say(
         f"  {server:8} {endpoint.name:9} {figures[prefix + '_rps']:8.1f} req/s"
@@ -380,13 +402,17 @@ def measure_cell(
 
 def describe_load_generator() -> None:
     if use_wrk():
-        say(f"  load: wrk, 1 thread, {CONNECTIONS} connections; {TOKEN_COUNT} tokens rotated per request")
+        say(
+            f"  load: wrk, 1 thread, {CONNECTIONS} concurrent connections ({connection_mode()});"
+            f" {TOKEN_COUNT} tokens rotated per request"
+        )
         return
     if os.environ.get("BENCH_LOADGEN", "").lower() == "python":
         say("  BENCH_LOADGEN=python: using the Python fallback load generator instead of wrk.")
     else:
         say("  wrk is not installed (Debian/Ubuntu: apt-get install -y wrk); using the Python fallback load generator.")
     say("  FALLBACK: figures are prefixed pyload_ and are capped by the generator itself (GIL).")
+    say(f"  load: {CONNECTIONS} concurrent connections ({connection_mode()}); {TOKEN_COUNT} tokens rotated")
 
 
 def run(duration: float) -> dict[str, float]:

@@ -32,11 +32,12 @@ class Shape:
     path: str
     body_template: str
     run_label: str
+    close: bool
     tokens: list[str]
 
 
 def _request_parts(shape: Shape, connection_number: int, counter: int) -> tuple[dict[str, str], bytes | None]:
-    headers: dict[str, str] = {}
+    headers: dict[str, str] = {"Connection": "close"} if shape.close else {}
     if shape.tokens:
         headers["Authorization"] = f"Bearer {shape.tokens[counter % len(shape.tokens)]}"
     if not shape.body_template:
@@ -47,7 +48,8 @@ def _request_parts(shape: Shape, connection_number: int, counter: int) -> tuple[
 
 
 def _drive(port: int, shape: Shape, connection_number: int, deadline: float, tally: Tally) -> None:
-    """One keep-alive connection sending requests back to back until the deadline."""
+    """One client connection sending requests back to back until the deadline (http.client reconnects
+    by itself after a ``Connection: close`` answer)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     counter = 0
     while time.monotonic() < deadline:
@@ -109,6 +111,7 @@ def main() -> None:
     parser.add_argument("--path", default="/healthz")
     parser.add_argument("--body-template", default="")
     parser.add_argument("--run-label", default="load")
+    parser.add_argument("--connection", choices=["close", "keep-alive"], default="keep-alive")
     parser.add_argument("--tokens-file", help="One bearer token a line.")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=float, default=10.0)
@@ -117,7 +120,7 @@ def main() -> None:
     if args.tokens_file:
         with open(args.tokens_file, encoding="utf-8") as handle:
             tokens = [line.strip() for line in handle if line.strip()]
-    shape = Shape(args.method, args.path, args.body_template, args.run_label, tokens)
+    shape = Shape(args.method, args.path, args.body_template, args.run_label, args.connection == "close", tokens)
     print("BENCH_JSON " + json.dumps(run_load(args.port, shape, args.connections, args.duration)), flush=True)
 
 

@@ -1,7 +1,8 @@
 -- One request shape for wrk (bench/bench_http.py). Arguments after the URL:
---   METHOD PATH BODY_TEMPLATE RUN_LABEL [TOKENS_FILE]
+--   METHOD PATH BODY_TEMPLATE RUN_LABEL CONNECTION [TOKENS_FILE]
 -- "{key}" in BODY_TEMPLATE becomes a slug unique per run, wrk thread and request (an empty template sends
--- no body). TOKENS_FILE has one bearer token a line (kept off the command line); each request uses the
+-- no body). CONNECTION "close" sends "Connection: close", so every request comes on a new connection;
+-- "keep-alive" reuses them. TOKENS_FILE has one bearer token a line (kept off the command line); each request uses the
 -- next one, so the per-token API throttle does not cap the run.
 -- At the end one line "BENCH_JSON {...}" gives counts and latencies (microseconds).
 
@@ -17,9 +18,10 @@ function init(args)
   path = args[2]
   body_template = args[3]
   run_label = args[4]
+  close = args[5] == "close"
   tokens = {}
-  if args[5] then
-    for line in io.lines(args[5]) do
+  if args[6] then
+    for line in io.lines(args[6]) do
       if line ~= "" then
         tokens[#tokens + 1] = line
       end
@@ -31,6 +33,9 @@ end
 function request()
   counter = counter + 1
   local headers = {}
+  if close then
+    headers["Connection"] = "close"
+  end
   if #tokens > 0 then
     headers["Authorization"] = "Bearer " .. tokens[(counter % #tokens) + 1]
   end
