@@ -141,3 +141,25 @@ def _fresh_rate_limits():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run what is queued for the task worker, as ``manage.py db_worker --batch`` would, but on the test's own
+    connection (the worker command closes its connections, which would end the test's transaction)."""
+
+    def run() -> int:
+        from django_tasks_db.models import DBTaskResult
+
+        done = 0
+        while True:
+            ready = list(DBTaskResult.objects.filter(status="READY").order_by("enqueued_at"))
+            if not ready:
+                return done
+            for result in ready:
+                DBTaskResult.objects.filter(pk=result.pk).update(status="RUNNING")
+                result.task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+                DBTaskResult.objects.filter(pk=result.pk).update(status="SUCCESSFUL")
+                done += 1
+
+    return run

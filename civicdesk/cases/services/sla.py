@@ -101,7 +101,7 @@ def sla_breaches_mark(*, actor: Actor = SYSTEM, now: datetime | None = None) -> 
     access.require_platform_admin(actor)
     now = now or timezone.now()
     overdue = list(
-        Case.objects.select_for_update(skip_locked=True)
+        Case.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(status__in=OPEN_STATUSES, due_at__lt=now, sla_breached_at__isnull=True)
         .select_related("assignee", "team", "municipality")[:500]
     )

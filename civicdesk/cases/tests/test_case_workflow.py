@@ -2,7 +2,6 @@
 links, merges, optimistic locking, bulk changes and saved views."""
 
 import pytest
-from django.core.management import call_command
 
 from civicdesk.cases import selectors, services
 from civicdesk.cases.models import CaseEvent, CaseLink, CaseStage, Status
@@ -20,10 +19,6 @@ def byggesak(gulen):
 def case(agent, gulen, byggesak):
     requester = Person.objects.create(municipality=gulen, name="Kari Nordmann", email="kari@example.no")
     return services.case_open(actor=agent, municipality=gulen, title="Garasje", team=byggesak, requester=requester)
-
-
-def _run_tasks():
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def test_whole_workflow_from_new_to_closed_and_reopened(caseworker, case):
@@ -46,11 +41,11 @@ def test_a_closed_case_cannot_jump_to_waiting(caseworker, case):
 
 
 def test_requester_is_told_of_status_changes_in_their_language(
-    caseworker, case, django_capture_on_commit_callbacks, mailoutbox
+    run_tasks, caseworker, case, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.case_status_set(actor=caseworker, case=case, status=Status.RESOLVED)
-    _run_tasks()
+    run_tasks()
     sent = [m for m in mailoutbox if m.to == ["kari@example.no"]]
     assert len(sent) == 1
     assert case.number in sent[0].subject
@@ -91,23 +86,23 @@ def test_moving_a_case_between_teams_starts_the_new_teams_clock(caseworker, case
 
 
 def test_assignee_is_notified_in_app_and_by_email(
-    agent, caseworker, case, django_capture_on_commit_callbacks, mailoutbox
+    run_tasks, agent, caseworker, case, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.case_assign(actor=agent, case=case, assignee=caseworker)
     with django_capture_on_commit_callbacks(execute=True):
-        _run_tasks()
+        run_tasks()
     assert Notification.objects.filter(user=caseworker, text__contains=case.number).exists()
     assert any(m.to == [caseworker.email] for m in mailoutbox)
 
 
-def test_note_reply_and_attachment(caseworker, case, django_capture_on_commit_callbacks, mailoutbox):
+def test_note_reply_and_attachment(run_tasks, caseworker, case, django_capture_on_commit_callbacks, mailoutbox):
     services.case_note_add(actor=caseworker, case=case, text="Sjekket arkivet")
     with django_capture_on_commit_callbacks(execute=True):
         message = services.case_reply_send(
             actor=caseworker, case=case, text="Vi trenger tegninger.", wait_for_citizen=True
         )
-    _run_tasks()
+    run_tasks()
     case.refresh_from_db()
     assert case.status == Status.WAITING_CITIZEN and case.first_responded_at is not None
     sent = next(m for m in mailoutbox if m.to == ["kari@example.no"])

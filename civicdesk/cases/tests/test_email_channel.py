@@ -39,12 +39,8 @@ def raw_mail(
     return message.as_bytes()
 
 
-def _run_tasks():
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
-
 def test_new_mail_becomes_a_contact_and_a_case_and_is_acknowledged(
-    mailbox, django_capture_on_commit_callbacks, mailoutbox
+    run_tasks, mailbox, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
         assert services.mail_take_in(mailbox=mailbox, raw=raw_mail()) == "created"
@@ -52,7 +48,7 @@ def test_new_mail_becomes_a_contact_and_a_case_and_is_acknowledged(
     assert case.team.name == "Byggesak" and case.requester.email == "kari@example.no"
     contact = case.source_contact
     assert contact.channel == Channel.EMAIL and contact.summary.startswith("Hei, jeg lurer")
-    _run_tasks()
+    run_tasks()
     ack = next(m for m in mailoutbox if m.to == ["kari@example.no"])
     assert case.number in ack.subject
     assert ack.extra_headers["Auto-Submitted"] == "auto-replied"
@@ -155,12 +151,14 @@ def test_webhook_takes_raw_mime_and_needs_the_mailbox_secret(client, mailbox):
     assert wrong.status_code == 404
 
 
-def test_replies_from_the_case_go_out_threaded(mailbox, caseworker, django_capture_on_commit_callbacks, mailoutbox):
+def test_replies_from_the_case_go_out_threaded(
+    run_tasks, mailbox, caseworker, django_capture_on_commit_callbacks, mailoutbox
+):
     services.mail_take_in(mailbox=mailbox, raw=raw_mail())
     case = Case.objects.get(title="Søknad om garasje")
     with django_capture_on_commit_callbacks(execute=True):
         services.case_reply_send(actor=caseworker, case=case, text="Du må søke. Se vedlagt veileder.")
-    _run_tasks()
+    run_tasks()
     reply = next(m for m in mailoutbox if "Du må søke" in m.body)
     assert reply.extra_headers["In-Reply-To"] == "<m1@example.no>"
     assert "<m1@example.no>" in reply.extra_headers["References"]

@@ -3,19 +3,14 @@
 import re
 
 import pytest
-from django.core.management import call_command
 
 from civicdesk.lib.errors import Forbidden, NotFound
 from civicdesk.organisations import access, services
 from civicdesk.organisations.models import Role, Team, User
 
 
-def _run_tasks():
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
-
 def test_new_caseworker_is_invited_to_choose_a_password_and_can_then_sign_in(
-    client, municipality_admin, gulen, django_capture_on_commit_callbacks, mailoutbox
+    run_tasks, client, municipality_admin, gulen, django_capture_on_commit_callbacks, mailoutbox
 ):
     team = Team.objects.get(municipality=gulen, name="Oppmåling")
     with django_capture_on_commit_callbacks(execute=True):
@@ -30,7 +25,7 @@ def test_new_caseworker_is_invited_to_choose_a_password_and_can_then_sign_in(
             team=team,
         )
     assert not user.has_usable_password()
-    _run_tasks()
+    run_tasks()
     invitation = next(m for m in mailoutbox if m.to == ["nora@gulen.test"])
     link = re.search(r"https?://\S+/password/reset/\S+/", invitation.body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]

@@ -168,7 +168,7 @@ def test_logo_must_be_a_real_small_image(client_for, municipality_admin):
 
 
 def test_supervisors_are_told_in_their_language_when_a_municipality_joins(
-    platform_admin, nordhordland, supervisor, django_capture_on_commit_callbacks, mailoutbox
+    run_tasks, platform_admin, nordhordland, supervisor, django_capture_on_commit_callbacks, mailoutbox
 ):
     from civicdesk.organisations import services as organisation_services
     from civicdesk.organisations.models import User
@@ -179,7 +179,7 @@ def test_supervisors_are_told_in_their_language_when_a_municipality_joins(
     )
     with django_capture_on_commit_callbacks(execute=True):
         organisation_services.municipality_join_center(actor=platform_admin, municipality=modalen, center=nordhordland)
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    run_tasks()
     assert [m.to for m in mailoutbox] == [["nh.supervisor@demo.civicdesk.test"]]
     assert "Modalen" in mailoutbox[0].subject
     assert mailoutbox[0].subject != "Modalen joins Nordhordland servicetorg"  # Bokmål, not English
