@@ -14,8 +14,7 @@ from civicdesk.cases import selectors, services
 from civicdesk.cases.models import CaseKind, Priority
 from civicdesk.cases.models import Status as CaseStatus
 from civicdesk.contacts import selectors as contact_selectors
-from civicdesk.contacts.models import Outcome
-from civicdesk.lib.errors import Invalid, NotFound
+from civicdesk.lib.errors import NotFound
 from civicdesk.organisations import selectors as organisation_selectors
 
 router = Router(tags=["cases"])
@@ -196,8 +195,6 @@ def case_open(request, body: CaseOpenIn):
 )
 def contact_forward(request, contact_id: int, body: ContactForwardIn):
     contact = contact_selectors.contact_get(actor=request.actor, contact_id=contact_id)
-    if contact.outcome != Outcome.OPEN:
-        raise Invalid("Only an open contact can be forwarded.", field="contact")
     case = services.contact_forward(
         actor=request.actor,
         contact=contact,

@@ -62,6 +62,15 @@ def opening_hours_text(*, municipality: Municipality) -> str:
     return weekly_hours_to_text(business_calendar_of(municipality=municipality).weekly_hours)
 
 
+def municipalities_administered(*, actor: Actor) -> QuerySet[Municipality]:
+    """The municipalities whose settings the actor keeps (all of them for a platform admin), by name."""
+    municipalities = municipality_list(actor=actor)
+    reach = access.reach(actor)
+    if not reach.everything:
+        municipalities = municipalities.filter(pk__in=reach.admin_of)
+    return municipalities.order_by("name")
+
+
 def municipality_get(*, actor: Actor, slug: str) -> Municipality:
     return access.get_visible(actor, Municipality.objects.all(), slug=slug)
 

@@ -112,6 +112,8 @@ def contact_forward(
     opens the case for a team without choosing a person)."""
     if team is None and assignee is None:
         raise Invalid(_("Choose a team or a person to forward to."), field="team")
+    if contact.outcome != Outcome.OPEN:
+        raise Invalid(_("Only an open contact can be forwarded."), field="contact")
     topic = contact.topics.first()
     requester = contact_services.contact_person_ensure(actor=actor, contact=contact)
     case = case_open(

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from civicdesk.cases import selectors, services
 from civicdesk.cases.forms import MailboxForm, OpeningHoursForm, SlaPolicyForm
 from civicdesk.lib.errors import DomainError
-from civicdesk.organisations import access
 from civicdesk.organisations import selectors as organisation_selectors
 from civicdesk.organisations import services as organisation_services
 
@@ -22,10 +21,7 @@ PAGE = "cases/case_settings.html"
 
 
 def _municipality(request):
-    reach = access.reach(request.actor)
-    municipalities = organisation_selectors.municipality_list(actor=request.actor).order_by("name")
-    if not reach.everything:
-        municipalities = municipalities.filter(pk__in=reach.admin_of)
+    municipalities = organisation_selectors.municipalities_administered(actor=request.actor)
     slug = request.GET.get("m") or request.POST.get("m")
     chosen = municipalities.filter(slug=slug).first() if slug else municipalities.first()
     if chosen is None:

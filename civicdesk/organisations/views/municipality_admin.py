@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.lib.errors import DomainError
-from civicdesk.organisations import access, selectors, services
+from civicdesk.organisations import selectors, services
 from civicdesk.organisations.forms import (
     DepartmentForm,
     MunicipalityForm,
@@ -24,11 +24,7 @@ from civicdesk.organisations.topic_formats import TopicFormatError, parse_topics
 
 def _administered(request):
     """The municipality this admin keeps (``?m=slug`` when they keep several; platform admins choose any)."""
-    reach = access.reach(request.actor)
-    municipalities = selectors.municipality_list(actor=request.actor)
-    if not reach.everything:
-        municipalities = municipalities.filter(pk__in=reach.admin_of)
-    municipalities = municipalities.order_by("name")
+    municipalities = selectors.municipalities_administered(actor=request.actor)
     slug = request.GET.get("m") or request.POST.get("m")
     chosen = municipalities.filter(slug=slug).first() if slug else municipalities.first()
     if chosen is None:
