@@ -1,6 +1,7 @@
 """Before signing in: the sign-in page, by keyboard, in every language."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_PASSWORD, assert_pages_accessible_in_every_language
 
@@ -15,7 +16,9 @@ def test_sign_in_page_is_accessible_in_every_language(page):
 
 def test_sign_in_works_by_keyboard_alone(page):
     page.goto("/login/")
-    page.keyboard.type("nh.agent")  # the user name field has focus on arrival
+    # Chromium applies autofocus at its next rendering step, which may come after "load" on a busy machine.
+    expect(page.locator("#id_username")).to_be_focused()
+    page.keyboard.type("nh.agent")
     page.keyboard.press("Tab")
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
