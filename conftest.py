@@ -136,10 +136,14 @@ def client_for(client):
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Rate-limit counters live in the cache; each test starts with none (Redis in the PostgreSQL run)."""
+    """Rate-limit counters and memo generations live in the cache; each test starts with none (Redis in the
+    PostgreSQL run), and with no rows memoised in the process."""
     from django.core.cache import cache
 
+    from civicdesk.lib import memo
+
     cache.clear()
+    memo.forget_all()
     yield
 
 

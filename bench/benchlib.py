@@ -66,13 +66,14 @@ def database_label() -> str:
 
 
 @contextmanager
-def temporary_postgres_database() -> Iterator[str]:
-    """A fresh empty database ``civicdesk_bench_<pid>``; yields its URL and drops it afterwards."""
+def temporary_postgres_database(suffix: str = "") -> Iterator[str]:
+    """A fresh empty database ``civicdesk_bench_<pid>`` (``_<suffix>`` added when given); yields its URL and
+    drops it afterwards."""
     import psycopg
     from psycopg import sql
 
     server_url = postgres_server_url()
-    name = f"civicdesk_bench_{os.getpid()}"
+    name = f"civicdesk_bench_{os.getpid()}" + (f"_{suffix}" if suffix else "")
     with psycopg.connect(server_url, autocommit=True, connect_timeout=5) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

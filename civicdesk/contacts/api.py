@@ -72,7 +72,8 @@ class ContactOut(Schema):
 
     @staticmethod
     def resolve_topics(contact) -> list[str]:
-        return [topic.key for topic in contact.topics.all()]
+        logged = contact.__dict__.get("logged_topics")  # set where the contact was just logged: no query
+        return [topic.key for topic in (contact.topics.all() if logged is None else logged)]
 
     @staticmethod
     def resolve_handled_by(contact) -> str | None:

@@ -99,8 +99,12 @@ class Contact(models.Model):
     """One inquiry on one channel: who asked (as far as known), for which municipality, about what, in which
     language, who handled it and how it ended."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="contacts")
-    center = models.ForeignKey(ServiceCenter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Indexes: the contact log is the table written most, so each index is one the lists need; those on
+    # columns that are mostly empty are partial (see Meta), and the municipality is led by its time index.
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="contacts", db_index=False)
+    center = models.ForeignKey(
+        ServiceCenter, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     caller_kind = models.CharField(_("caller"), max_length=12, choices=CallerKind.choices, default=CallerKind.CITIZEN)
     language = models.CharField(
@@ -108,7 +112,7 @@ class Contact(models.Model):
     )
     interpreter_used = models.BooleanField(_("interpreter used"), default=False)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="contacts", blank=True)
-    started_at = models.DateTimeField(_("started"), db_index=True)
+    started_at = models.DateTimeField(_("started"))
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,11 +121,18 @@ class Contact(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     summary = models.TextField(_("summary"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, default=Outcome.OPEN)
     forwarded_to_team = models.ForeignKey(
-        Team, verbose_name=_("forwarded to team"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Team,
+        verbose_name=_("forwarded to team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     forwarded_to_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -130,10 +141,13 @@ class Contact(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts")
-    caller_phone = models.CharField(_("caller's phone"), max_length=20, blank=True, db_index=True)
+    person = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts", db_index=False
+    )
+    caller_phone = models.CharField(_("caller's phone"), max_length=20, blank=True)
     external_id = models.CharField(
         _("external id"), max_length=120, blank=True, help_text=_("The call or message id in the system it came from.")
     )
@@ -144,7 +158,23 @@ class Contact(models.Model):
         ordering = ["-started_at", "-id"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        indexes = [models.Index(fields=["municipality", "-started_at"], name="contact_municipality_time")]
+        indexes = [
+            models.Index(fields=["municipality", "-started_at"], name="contact_municipality_time"),
+            models.Index(fields=["caller_phone"], condition=~Q(caller_phone=""), name="contact_caller_phone"),
+            models.Index(fields=["person"], condition=Q(person__isnull=False), name="contact_person"),
+            models.Index(fields=["handled_by"], condition=Q(handled_by__isnull=False), name="contact_handled_by"),
+            models.Index(fields=["center"], condition=Q(center__isnull=False), name="contact_center"),
+            models.Index(
+                fields=["forwarded_to_team"],
+                condition=Q(forwarded_to_team__isnull=False),
+                name="contact_forwarded_team",
+            ),
+            models.Index(
+                fields=["forwarded_to_person"],
+                condition=Q(forwarded_to_person__isnull=False),
+                name="contact_forwarded_person",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "channel", "external_id"],

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from civicdesk.contacts import identity
 from civicdesk.contacts.models import Contact, Outcome, Person
 from civicdesk.lib.errors import Invalid, clean_fields
+from civicdesk.lib.insert import insert, insert_many
 from civicdesk.organisations import access, audit
 from civicdesk.organisations.access import Action, Actor
 from civicdesk.organisations.models import Municipality, ServiceCenter, Team, Topic, User
@@ -130,7 +131,10 @@ def contact_log(
     )
     _check_topics(topics, municipality)
     # Field rules only: the database enforces the constraints, so they cost no extra queries on this hot path.
-    clean_fields(contact, exclude=["person", "handled_by", "center", "forwarded_to_team", "forwarded_to_person"])
+    clean_fields(
+        contact,
+        exclude=["municipality", "person", "handled_by", "center", "forwarded_to_team", "forwarded_to_person"],
+    )
     if external_id:
         try:
             with transaction.atomic():
@@ -140,11 +144,9 @@ def contact_log(
             return Contact.objects.get(municipality=municipality, channel=channel, external_id=external_id)
     else:
         contact.person = _person_for(municipality, checked)
-        contact.save(force_insert=True)
-    if topics:
-        Contact.topics.through.objects.bulk_create(
-            [Contact.topics.through(contact_id=contact.pk, topic_id=topic.pk) for topic in topics]
-        )
+        insert(contact)
+    insert_many([Contact.topics.through(contact_id=contact.pk, topic_id=topic.pk) for topic in topics])
+    contact.logged_topics = list(topics)  # what the caller shows next, without reading them back
     audit.record(actor=actor, action="contact.log", obj=contact, details={"outcome": outcome, "channel": channel})
     return contact
 

@@ -2,6 +2,7 @@
 
 from django.db.models import Model
 
+from civicdesk.lib.insert import insert
 from civicdesk.lib.request_context import client_address
 from civicdesk.organisations.models import ApiToken, AuditEvent, Municipality
 
@@ -26,7 +27,7 @@ def record(
     *, actor, action: str, obj: Model | None = None, details: dict | None = None, object_type: str = ""
 ) -> AuditEvent:
     """Append one event; ``action`` is ``<entity>.<verb>`` such as ``topic.create`` or ``user.read``."""
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         **_actor_fields(actor),
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
@@ -36,6 +37,7 @@ def record(
         address=client_address.get(),
         details=details or {},
     )
+    return insert(event)  # the hottest insert of all: every service write makes one
 
 
 def record_read(*, actor, obj: Model, fields: list[str]) -> AuditEvent:

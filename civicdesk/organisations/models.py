@@ -393,7 +393,7 @@ class AuditEvent(models.Model):
     actor_user_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     actor_token_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=160)
-    action = models.CharField(max_length=80, db_index=True)
+    action = models.CharField(max_length=80)  # searched within a time range, so the time index serves
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=64, blank=True)
     object_label = models.CharField(max_length=200, blank=True)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.lib.business_time import BusinessCalendar, weekly_hours_to_text
 from civicdesk.lib.errors import Invalid, NotFound
-from civicdesk.organisations import access, audit
-from civicdesk.organisations.access import Actor
+from civicdesk.organisations import access, audit, reference
+from civicdesk.organisations.access import Action, Actor
 from civicdesk.organisations.models import (
     ApiToken,
     AuditEvent,
@@ -72,7 +72,11 @@ def municipalities_administered(*, actor: Actor) -> QuerySet[Municipality]:
 
 
 def municipality_get(*, actor: Actor, slug: str) -> Municipality:
-    return access.get_visible(actor, Municipality.objects.all(), slug=slug)
+    municipality = reference.municipality_by_slug(slug)
+    if municipality is None:
+        raise NotFound(_("Not found."))
+    access.require(actor, Action.VIEW, municipality)
+    return municipality
 
 
 def center_list(*, actor: Actor) -> QuerySet[ServiceCenter]:
@@ -221,11 +225,12 @@ def topics_by_keys(*, actor: Actor, keys: list[str], municipality: Municipality 
     ``Invalid``."""
     if not keys:
         return []
-    scope = [municipality.pk, None] if municipality else [None]
-    candidates = access.visible(actor, Topic.objects.filter(key__in=keys, is_active=True))
-    found: dict[str, Topic] = {}
-    for topic in candidates.filter(Q(municipality_id__in=[s for s in scope if s]) | Q(municipality__isnull=True)):
-        if topic.key not in found or topic.municipality_id:
+    if municipality is not None and access.can_view(actor, municipality):
+        found = reference.topics_in_use(municipality.pk, keys)  # the hot path of logging contacts: no query
+    else:
+        found = {}
+        candidates = access.visible(actor, Topic.objects.filter(key__in=keys, is_active=True))
+        for topic in candidates.filter(municipality__isnull=True):
             found[topic.key] = topic
     missing = [key for key in keys if key not in found]
     if missing:
