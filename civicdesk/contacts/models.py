@@ -188,4 +188,4 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{Channel(self.channel).label} {self.started_at:%Y-%m-%d %H:%M}"

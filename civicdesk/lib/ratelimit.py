@@ -4,16 +4,44 @@ Every API answer of 401 counts against the client's address; past the limit the 
 window passes. Signed-in and token callers are throttled per caller by the API itself.
 """
 
+import time
+
 from django.conf import settings
-from django_ratelimit.core import get_usage
+from django.core.cache import cache
 
 from civicdesk.lib.http import problem
+from civicdesk.lib.request_context import client_address
 
 GROUP = "api-unauthenticated"
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def _rate(group, request) -> str:
-    return settings.API_UNAUTHENTICATED_RATE
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"60/m"`` as (60 requests, 60 seconds)."""
+    count, _, period = rate.partition("/")
+    return int(count), _SECONDS[period[-1]] * int(period[:-1] or 1)
+
+
+def _window_key(group: str, ident: str, seconds: int) -> str:
+    return f"rl:{group}:{ident}:{int(time.time() // seconds)}"
+
+
+def window_count(group: str, ident: str, rate: str) -> tuple[int, int]:
+    """(requests counted in the current fixed window, the limit)."""
+    limit, seconds = parse_rate(rate)
+    return cache.get(_window_key(group, ident, seconds), 0), limit
+
+
+def window_hit(group: str, ident: str, rate: str) -> tuple[int, int]:
+    """Count one request in the current fixed window: (the count now, the limit)."""
+    limit, seconds = parse_rate(rate)
+    key = _window_key(group, ident, seconds)
+    cache.add(key, 0, seconds + 1)
+    try:
+        return cache.incr(key), limit
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, seconds + 1)
+        return 1, limit
 
 
 class UnauthenticatedApiRateLimitMiddleware:
@@ -23,19 +51,20 @@ class UnauthenticatedApiRateLimitMiddleware:
     def __call__(self, request):
         if not request.path.startswith("/api/"):
             return self.get_response(request)
-        usage = get_usage(request, group=GROUP, key="ip", rate=_rate, increment=False)
-        if usage and usage["count"] >= usage["limit"]:
+        address = client_address.get() or request.META.get("REMOTE_ADDR", "")  # the proxy's X-Real-IP if behind one
+        count, limit = window_count(GROUP, address, settings.API_UNAUTHENTICATED_RATE)
+        if count >= limit:
             response = problem(429, "Too many unauthenticated requests. Wait a minute.", title="Too Many Requests")
             response["Retry-After"] = "60"
             return response
         response = self.get_response(request)
         if response.status_code == 401:
-            get_usage(request, group=GROUP, key="ip", rate=_rate, increment=True)
+            window_hit(GROUP, address, settings.API_UNAUTHENTICATED_RATE)
         return response
 
 
 class CallerThrottle:
-    """The API's limit per signed-in caller or token: a fixed window counted with one cache increment (the
+    """The API's limit per signed-in caller or token: a fixed window counted with a cache increment (the
     sliding-window log of ninja's own throttles costs more than the request it guards)."""
 
     def __init__(self, setting: str = "API_CALLER_RATE"):
@@ -45,15 +74,8 @@ class CallerThrottle:
         actor = getattr(request, "actor", None)
         if actor is None or getattr(actor, "pk", None) is None:
             return True  # unauthenticated callers are counted by UnauthenticatedApiRateLimitMiddleware
-        key = f"{type(actor).__name__}:{actor.pk}"
-        usage = get_usage(
-            request,
-            group="api-caller",
-            key=lambda group, request: key,
-            rate=lambda group, request: getattr(settings, self.setting),
-            increment=True,
-        )
-        return not (usage and usage["should_limit"])
+        count, limit = window_hit("api-caller", f"{type(actor).__name__}:{actor.pk}", getattr(settings, self.setting))
+        return count <= limit
 
     def wait(self) -> float:
         return 60.0
