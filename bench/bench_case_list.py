@@ -3,7 +3,7 @@ through the API.
 
 The benchmark builds the demo world, then adds ``BENCH_CASES`` cases (default 1,000,000) spread over every
 team of the four demo municipalities and five years, in one SQL statement (``generate_series`` on
-PostgreSQL, a recursive CTE on SQLite) and runs ANALYZE. Like a back office years in: 95 % of the cases
+PostgreSQL, a recursive CTE on SQLite) and runs (VACUUM) ANALYZE. Like a back office years in: 95 % of the cases
 are resolved or closed, 5 % open (new, open, waiting), a third of those assigned to someone.
 
 Then ``gunicorn … -k gthread --workers 2 --threads 4`` serves it, and one client asks each list in turn on
@@ -49,7 +49,7 @@ started = time.monotonic()
 if connection.vendor == "postgresql":
     series = f"SELECT i FROM generate_series(1, {count}) AS s(i)"
     cte = f"WITH teams(n, team_id, municipality_id) AS (VALUES {values}), series(i) AS ({series})"
-    created = "now() - make_interval(mins => ((%(count)s - i) * 2629440 / %(count)s)::int)" % {"count": count}
+    created = f"now() - make_interval(mins => (({count} - i)::bigint * 2629440 / {count})::int)"
     due = f"({created}) + interval '10 days'"
     number = "'BENCH-' || lpad(i::text, 9, '0')"
 else:
@@ -75,7 +75,8 @@ SELECT {number}, 'request', 'Benchmark case ' || i, '', 'nb', {priority}, {statu
 FROM series JOIN teams ON teams.n = i % {len(teams)}'''
 with connection.cursor() as cursor:
     cursor.execute(sql)
-    cursor.execute("ANALYZE")
+    # What autovacuum does soon after a bulk load; SQLite has no visibility map to set.
+    cursor.execute("VACUUM ANALYZE cases_case" if connection.vendor == "postgresql" else "ANALYZE")
     cursor.execute("SELECT count(*) FROM cases_case")
     total = cursor.fetchone()[0]
     cursor.execute(

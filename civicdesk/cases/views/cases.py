@@ -22,6 +22,7 @@ from civicdesk.cases.forms import (
 )
 from civicdesk.cases.models import Status
 from civicdesk.cases.services.workflow import TRANSITIONS
+from civicdesk.cases.views.case_rows import case_rows
 from civicdesk.lib.errors import Conflict, DomainError
 from civicdesk.organisations import selectors as organisation_selectors
 from civicdesk.organisations.models import Role
@@ -63,6 +64,8 @@ def case_list(request):
     context = {
         "form": form,
         "page": page,
+        "rows": case_rows(page.object_list),
+        "overdue_label": _("overdue"),
         "query": query.urlencode(),
         "saved_views": selectors.saved_views(actor=request.actor),
         "save_form": SavedViewForm(initial={"query": query.urlencode()}),
