@@ -39,7 +39,8 @@ def _filtered(request, form: CaseFilterForm):
     data = form.cleaned_data if form.is_valid() else {}
     view = data.get("view") or ("team" if _my_teams(request) else "all")
     filters = {
-        "status": data.get("status", "open") if form.is_bound else "open",
+        # Open cases unless the list asks for a status ("" is "Any"): a link to ?view=mine shows open ones.
+        "status": data.get("status", "open") if "status" in request.GET else "open",
         "priority": data.get("priority", ""),
         "overdue": data.get("overdue", False),
         "search": data.get("q", ""),
