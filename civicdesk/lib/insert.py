@@ -9,7 +9,9 @@ plain rows only: values go through each field's ``pre_save`` and ``get_db_prep_s
 Unlike ``save()`` it sends no ``pre_save``/``post_save`` signals: use it only for models nobody listens to.
 """
 
-from django.db import connections, router
+# ruff: noqa: S608 - the SQL is built from model metadata (quoted table and column names), never from input
+
+from django.db import connections, router, transaction
 from django.db.models import Model
 
 _statements: dict[tuple, tuple[str, list]] = {}
@@ -25,7 +27,7 @@ def _statement(model: type[Model], alias: str) -> tuple[str, list]:
         fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
         columns = ", ".join(quote(f.column) for f in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from the model, quoted
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
         if connection.features.can_return_columns_from_insert:
             sql += f" RETURNING {quote(meta.pk.column)}"
         found = _statements[key] = (sql, fields)
@@ -57,3 +59,67 @@ def insert_many(instances: list[Model]) -> None:
     """``insert`` each of a few new rows (link rows of a many-to-many, say)."""
     for instance in instances:
         insert(instance)
+
+
+def insert_together(row: Model, linked: list[tuple[Model, str]]) -> None:
+    """INSERT a new ``row`` and new rows that carry its primary key in the named field (the link rows of a
+    many-to-many, an audit event's object id), all or none. On PostgreSQL that is one statement of
+    data-modifying CTEs, so no BEGIN and COMMIT round trips; elsewhere ``insert`` each in a transaction."""
+    alias = router.db_for_write(type(row), instance=row)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        with transaction.atomic(using=alias):
+            insert(row)
+            for instance, field_name in linked:
+                field = instance._meta.get_field(field_name)
+                setattr(instance, field.attname, field.to_python(row.pk))
+                insert(instance)
+        return
+    sql, fields = _together_statement(row, linked, alias)
+    values = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
+        for instance, instance_fields in zip([row] + [i for i, _ in linked], fields, strict=True)
+        for field in instance_fields
+    ]
+    row._prepare_related_fields_for_save(operation_name="insert")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        ids = cursor.fetchone()
+    for instance, pk in zip([row] + [i for i, _ in linked], ids, strict=True):
+        instance.pk = pk
+        instance._state.adding = False
+        instance._state.db = alias
+    for instance, field_name in linked:
+        field = instance._meta.get_field(field_name)
+        setattr(instance, field.attname, field.to_python(row.pk))
+
+
+def _together_statement(row: Model, linked: list[tuple[Model, str]], alias: str) -> tuple[str, list[list]]:
+    key = (type(row), tuple((type(instance), field_name) for instance, field_name in linked), alias)
+    found = _statements.get(key)
+    if found is not None:
+        return found
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = row._meta
+    row_fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
+    parts = [
+        f"row AS (INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in row_fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(row_fields))}) RETURNING {quote(meta.pk.column)} AS pk)"
+    ]
+    fields = [row_fields]
+    for number, (instance, field_name) in enumerate(linked):
+        linked_meta = instance._meta
+        link = linked_meta.get_field(field_name)
+        own = [f for f in linked_meta.local_concrete_fields if not f.primary_key and not f.generated and f != link]
+        selected = ", ".join(["%s"] * len(own) + [f"row.pk::{link.db_type(connection)}"])
+        parts.append(
+            f"linked{number} AS (INSERT INTO {quote(linked_meta.db_table)} "
+            f"({', '.join([quote(f.column) for f in own] + [quote(link.column)])}) "
+            f"SELECT {selected} FROM row RETURNING {quote(linked_meta.pk.column)} AS pk)"
+        )
+        fields.append(own)
+    returned = ", ".join(["(SELECT pk FROM row)"] + [f"(SELECT pk FROM linked{n})" for n in range(len(linked))])
+    sql = f"WITH {', '.join(parts)} SELECT {returned}"
+    found = _statements[key] = (sql, fields)
+    return found

@@ -60,7 +60,8 @@ class Memo:
         """The rows behind this memo changed: every process loads them again. Bumped now, so this process
         sees its own change, and after commit, so no process keeps what it read before the commit."""
         self._renew()
-        transaction.on_commit(self._renew)
+        if connection.in_atomic_block:
+            transaction.on_commit(self._renew)
 
     def _renew(self) -> None:
         cache.set(self.cache_key, _new_generation(), MAX_STALE_SECONDS)

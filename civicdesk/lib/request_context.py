@@ -40,6 +40,8 @@ class RequestContextMiddleware:
             client_address.reset(address_token)
             request_id.reset(id_token)
         response["X-Request-ID"] = rid
+        if not request_log.isEnabledFor(logging.INFO):
+            return response
         user = getattr(request, "user", None)
         request_log.info(
             "request",

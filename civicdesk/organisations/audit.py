@@ -27,7 +27,15 @@ def record(
     *, actor, action: str, obj: Model | None = None, details: dict | None = None, object_type: str = ""
 ) -> AuditEvent:
     """Append one event; ``action`` is ``<entity>.<verb>`` such as ``topic.create`` or ``user.read``."""
-    event = AuditEvent(
+    return insert(event(actor=actor, action=action, obj=obj, details=details, object_type=object_type))
+
+
+def event(
+    *, actor, action: str, obj: Model | None = None, details: dict | None = None, object_type: str = ""
+) -> AuditEvent:
+    """The event ``record`` appends, unsaved: for a service that writes it in one statement with ``obj``
+    (``lib.insert.insert_together``, which fills in the object id)."""
+    return AuditEvent(
         **_actor_fields(actor),
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
@@ -37,7 +45,6 @@ def record(
         address=client_address.get(),
         details=details or {},
     )
-    return insert(event)  # the hottest insert of all: every service write makes one
 
 
 def record_read(*, actor, obj: Model, fields: list[str]) -> AuditEvent:

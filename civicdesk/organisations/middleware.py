@@ -2,6 +2,7 @@
 
 import zoneinfo
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone, translation
 
 from civicdesk.organisations import selectors
@@ -17,6 +18,10 @@ class ActorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.META.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
+            # A token call: the API's authentication sets the actor; no session user to look up.
+            request.actor = AnonymousUser()
+            return self.get_response(request)
         user = request.user
         request.actor = user
         requested = request.GET.get("lang")
