@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "civicdesk.organisations",
+    "civicdesk.directory",
     "civicdesk.contacts",
     "civicdesk.cases",
 ]

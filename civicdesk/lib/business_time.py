@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import pairwise
@@ -46,13 +46,15 @@ class BusinessCalendar:
     ``weekly_hours`` maps weekday (0 = Monday) to ``(opens, closes)`` local times. ``country`` is an
     ISO code known to the ``holidays`` package ("DK", "SE", "NO"); empty means no public holidays.
     Only the ``public`` category counts, so de facto closed days such as Swedish Midsummer Eve or
-    Christmas Eve belong in ``closed_dates``.
+    Christmas Eve belong in ``closed_dates``. ``special_hours`` maps a date to the hours kept that day
+    instead of the weekly ones (reduced hours before a holiday, say); it wins over holidays.
     """
 
     time_zone: str
     weekly_hours: Mapping[int, Sequence[Interval]]
     country: str = ""
     closed_dates: frozenset[date] = frozenset()
+    special_hours: Mapping[date, Sequence[Interval]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         try:
@@ -66,6 +68,11 @@ class BusinessCalendar:
         object.__setattr__(self, "country", country)
         object.__setattr__(self, "weekly_hours", MappingProxyType(_validated_weekly_hours(self.weekly_hours)))
         object.__setattr__(self, "closed_dates", frozenset(self.closed_dates))
+        special = {day: tuple(intervals) for day, intervals in self.special_hours.items()}
+        for day, intervals in special.items():
+            for opens, closes in intervals:
+                _check_interval(day.weekday(), opens, closes)
+        object.__setattr__(self, "special_hours", MappingProxyType(special))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -78,6 +85,14 @@ class BusinessCalendar:
     def is_open(self, at: datetime) -> bool:
         instant = _as_utc(at)
         return any(opens <= instant < closes for opens, closes in self._spans(self._local_date(instant)))
+
+    def open_span(self, at: datetime) -> tuple[datetime, datetime] | None:
+        """The open period ``at`` falls in, as (opens, closes) in the calendar's zone; None when closed."""
+        instant = _as_utc(at)
+        for opens, closes in self._spans(self._local_date(instant)):
+            if opens <= instant < closes:
+                return opens.astimezone(self.zone), closes.astimezone(self.zone)
+        return None
 
     def next_open(self, at: datetime) -> datetime:
         """The first open moment at or after ``at`` (``at`` itself when open), in the calendar's zone."""
@@ -114,11 +129,14 @@ class BusinessCalendar:
         return instant.astimezone(self.zone).date()
 
     def _spans(self, day: date) -> list[Span]:
-        if self.is_holiday(day):
+        if day in self.special_hours:
+            intervals = self.special_hours[day]
+        elif self.is_holiday(day):
             return []
+        else:
+            intervals = self.weekly_hours.get(day.weekday(), ())
         return [
-            (_wall_to_utc(day, opens, self.zone), _wall_to_utc(day, closes, self.zone))
-            for opens, closes in self.weekly_hours.get(day.weekday(), ())
+            (_wall_to_utc(day, opens, self.zone), _wall_to_utc(day, closes, self.zone)) for opens, closes in intervals
         ]
 
     def _spans_from(self, instant: datetime) -> Iterator[Span]:

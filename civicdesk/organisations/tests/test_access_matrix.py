@@ -37,7 +37,9 @@ KINDS = [
     "centre",
     "audit event",
     "api token",
-    # registered by higher packages (contacts, cases): work rows and setting rows
+    # registered by higher packages (directory, contacts, cases): work rows and setting rows
+    "directory unit",
+    "unit hours",
     "contact",
     "person",
     "case",
@@ -88,6 +90,8 @@ EXPECTED = {
                 "role",
                 "api token",
                 "sla policy",
+                "directory unit",
+                "unit hours",
                 *WORK,
             )
         },
@@ -158,6 +162,13 @@ def _object_of(kind: str, slug: str):
         from civicdesk.cases import services as case_services
 
         return case_services.sla_policy_set(actor=SYSTEM, municipality=municipality, resolve_minutes=450)
+    if kind in ("directory unit", "unit hours"):
+        from civicdesk.directory import services as directory_services
+
+        unit = directory_services.unit_create(actor=SYSTEM, municipality=municipality, name=f"Servicetorget {slug}")
+        if kind == "directory unit":
+            return unit
+        return directory_services.unit_hours_set(actor=SYSTEM, unit=unit, channel="phone", hours="mon 08:00-16:00")[0]
     raise AssertionError(kind)
 
 
