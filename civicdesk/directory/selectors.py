@@ -162,3 +162,27 @@ def _reason_for(chosen: Candidate, topic: Topic) -> str:
             + _("Closed now; opens %(when)s.") % {"when": formats.date_format(state.next_open, "SHORT_DATETIME_FORMAT")}
         )
     return said + " " + _("No opening hours are given for it.")
+
+
+def unit_list(*, actor: Actor, municipality: Municipality | None = None):
+    units = access.visible(actor, Unit.objects.select_related("municipality"))
+    if municipality is not None:
+        units = units.filter(municipality=municipality)
+    return units.prefetch_related("phones", "hours").order_by("municipality__name", "name")
+
+
+def unit_get(*, actor: Actor, unit_id: int) -> Unit:
+    return access.get_visible(
+        actor, Unit.objects.select_related("municipality").prefetch_related("phones", "hours", "closures"), pk=unit_id
+    )
+
+
+def employee_list(*, actor: Actor, municipality: Municipality | None = None):
+    employees = access.visible(actor, Employee.objects.select_related("municipality", "unit"))
+    if municipality is not None:
+        employees = employees.filter(municipality=municipality)
+    return employees.prefetch_related("phones").order_by("name")
+
+
+def employee_get(*, actor: Actor, employee_id: int) -> Employee:
+    return access.get_visible(actor, Employee.objects.select_related("municipality", "unit"), pk=employee_id)

@@ -1,0 +1,298 @@
+"""JSON API of the directory: units, employees, their numbers, opening hours and exceptions,
+responsibilities, and the referral ("who handles this topic here, and are they open now?")."""
+
+from datetime import date, datetime, time
+
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import CursorPagination, paginate
+from ninja.responses import Status
+
+from civicdesk.directory import selectors, services
+from civicdesk.directory.models import Channel, PhoneNumber
+from civicdesk.lib.business_time import weekly_hours_to_text
+from civicdesk.organisations import selectors as organisation_selectors
+
+router = Router(tags=["directory"])
+PROBLEMS = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
+
+
+class PhoneOut(Schema):
+    id: int
+    number: str
+    purpose: str
+    label: str
+    internal_only: bool
+
+
+class UnitOut(Schema):
+    id: int
+    municipality: str = Field(alias="municipality.slug")
+    kind: str
+    name: str
+    description: str
+    email: str
+    postal_address: str
+    visiting_address: str
+    internal_only: bool
+    team_id: int | None
+    parent_id: int | None
+    confirmed_at: datetime | None
+    phones: list[PhoneOut]
+    hours: dict[str, str] = Field(description="Weekly hours per channel, e.g. {'phone': 'mon-fri 08:00-15:30'}.")
+
+    @staticmethod
+    def resolve_phones(unit):
+        return list(unit.phones.all())
+
+    @staticmethod
+    def resolve_hours(unit):
+        weekly: dict[str, dict[int, list]] = {}
+        for row in unit.hours.all():
+            weekly.setdefault(row.channel, {}).setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
+        return {channel: weekly_hours_to_text(days) for channel, days in weekly.items()}
+
+
+class UnitIn(Schema):
+    municipality: str
+    name: str = Field(min_length=1, max_length=160)
+    kind: str = "function"
+    description: str = ""
+    email: str = ""
+    postal_address: str = ""
+    visiting_address: str = ""
+    internal_only: bool = False
+    team_id: int | None = None
+
+
+class EmployeeOut(Schema):
+    id: int
+    municipality: str = Field(alias="municipality.slug")
+    unit_id: int | None
+    name: str
+    title: str
+    email: str
+    languages: list[str]
+    handles: str
+    internal_only: bool
+    phones: list[PhoneOut]
+
+    @staticmethod
+    def resolve_phones(employee):
+        return list(employee.phones.all())
+
+
+class EmployeeIn(Schema):
+    municipality: str
+    name: str = Field(min_length=1, max_length=160)
+    unit_id: int | None = None
+    title: str = ""
+    email: str = ""
+    languages: list[str] = Field(default_factory=list)
+    handles: str = ""
+    internal_only: bool = False
+
+
+class PhoneIn(Schema):
+    number: str
+    purpose: PhoneNumber.Purpose = PhoneNumber.Purpose.MAIN
+    unit_id: int | None = None
+    employee_id: int | None = None
+    label: str = ""
+    internal_only: bool = False
+
+
+class HoursIn(Schema):
+    hours: str = Field(description="e.g. 'mon-thu 08:00-15:30; fri 08:00-14:00'; empty: closed on this channel.")
+
+
+class ClosureIn(Schema):
+    date: date
+    channel: Channel | None = None
+    opens_at: time | None = None
+    closes_at: time | None = None
+    note: str = ""
+
+
+class ResponsibilityIn(Schema):
+    topic: str
+    unit_id: int
+    employee_id: int | None = None
+    postcodes: str = ""
+    language: str = ""
+    rank: int = Field(1, ge=1)
+    note: str = ""
+
+
+class ResponsibilityOut(Schema):
+    id: int
+    topic: str = Field(alias="topic.key")
+    unit_id: int
+    employee_id: int | None
+    postcodes: str
+    language: str
+    rank: int
+
+
+class CandidateOut(Schema):
+    unit: UnitOut
+    employee: EmployeeOut | None
+    phone: str | None
+    open_now: bool
+    closes_at: datetime | None
+    next_open: datetime | None
+    rank: int
+
+    @staticmethod
+    def resolve_phone(candidate):
+        return candidate.phone.number if candidate.phone else None
+
+    @staticmethod
+    def resolve_open_now(candidate):
+        return candidate.openness.open_now
+
+    @staticmethod
+    def resolve_closes_at(candidate):
+        return candidate.openness.closes_at
+
+    @staticmethod
+    def resolve_next_open(candidate):
+        return candidate.openness.next_open
+
+    @staticmethod
+    def resolve_rank(candidate):
+        return candidate.responsibility.rank
+
+
+class ReferralOut(Schema):
+    chosen: CandidateOut | None
+    alternatives: list[CandidateOut]
+    reasons: list[str]
+
+
+class ReferralQuery(Schema):
+    municipality: str
+    topic: str
+    language: str = ""
+    postcode: str = ""
+    channel: Channel = Channel.PHONE
+
+
+def _municipality(request, slug):
+    return organisation_selectors.municipality_get(actor=request.actor, slug=slug)
+
+
+@router.get("/directory/referral", response={200: ReferralOut, **PROBLEMS}, summary="Who handles a topic, open now?")
+def referral(request, query: Query[ReferralQuery]):
+    municipality = _municipality(request, query.municipality)
+    topic = organisation_selectors.topics_by_keys(actor=request.actor, keys=[query.topic], municipality=municipality)[0]
+    return selectors.referral_for(
+        actor=request.actor,
+        municipality=municipality,
+        topic=topic,
+        language=query.language,
+        postcode=query.postcode,
+        channel=query.channel,
+    )
+
+
+@router.get("/directory/units", response={200: list[UnitOut], **PROBLEMS}, summary="List units")
+@paginate(CursorPagination, ordering=("-id",))
+def unit_list(request, municipality: str | None = None):
+    return selectors.unit_list(
+        actor=request.actor, municipality=_municipality(request, municipality) if municipality else None
+    )
+
+
+@router.get("/directory/units/{unit_id}", response={200: UnitOut, **PROBLEMS}, summary="One unit")
+def unit_get(request, unit_id: int):
+    return selectors.unit_get(actor=request.actor, unit_id=unit_id)
+
+
+@router.post("/directory/units", response={201: UnitOut, **PROBLEMS}, summary="Add a unit")
+def unit_create(request, body: UnitIn):
+    details = body.dict(exclude={"municipality", "name", "team_id"})
+    if body.team_id:
+        details["team"] = organisation_selectors.team_get(actor=request.actor, team_id=body.team_id)
+    unit = services.unit_create(
+        actor=request.actor, municipality=_municipality(request, body.municipality), name=body.name, **details
+    )
+    return Status(201, selectors.unit_get(actor=request.actor, unit_id=unit.pk))
+
+
+@router.put("/directory/units/{unit_id}/hours/{channel}", response={200: UnitOut, **PROBLEMS}, summary="Set hours")
+def unit_hours_set(request, unit_id: int, channel: Channel, body: HoursIn):
+    unit = selectors.unit_get(actor=request.actor, unit_id=unit_id)
+    services.unit_hours_set(actor=request.actor, unit=unit, channel=channel, hours=body.hours)
+    return selectors.unit_get(actor=request.actor, unit_id=unit_id)
+
+
+@router.post("/directory/units/{unit_id}/closures", response={201: dict, **PROBLEMS}, summary="A day of other hours")
+def unit_closure_add(request, unit_id: int, body: ClosureIn):
+    unit = selectors.unit_get(actor=request.actor, unit_id=unit_id)
+    closure = services.unit_closure_add(
+        actor=request.actor,
+        unit=unit,
+        day=body.date,
+        channel=body.channel or "",
+        opens_at=body.opens_at,
+        closes_at=body.closes_at,
+        note=body.note,
+    )
+    return Status(201, {"id": closure.pk})
+
+
+@router.get("/directory/employees", response={200: list[EmployeeOut], **PROBLEMS}, summary="List employees")
+@paginate(CursorPagination, ordering=("-id",))
+def employee_list(request, municipality: str | None = None):
+    return selectors.employee_list(
+        actor=request.actor, municipality=_municipality(request, municipality) if municipality else None
+    )
+
+
+@router.post("/directory/employees", response={201: EmployeeOut, **PROBLEMS}, summary="Add an employee")
+def employee_create(request, body: EmployeeIn):
+    details = body.dict(exclude={"municipality", "name", "unit_id"})
+    if body.unit_id:
+        details["unit"] = selectors.unit_get(actor=request.actor, unit_id=body.unit_id)
+    employee = services.employee_create(
+        actor=request.actor, municipality=_municipality(request, body.municipality), name=body.name, **details
+    )
+    return Status(201, employee)
+
+
+@router.post("/directory/phones", response={201: PhoneOut, **PROBLEMS}, summary="Add a phone number")
+def phone_add(request, body: PhoneIn):
+    unit = selectors.unit_get(actor=request.actor, unit_id=body.unit_id) if body.unit_id else None
+    employee = selectors.employee_get(actor=request.actor, employee_id=body.employee_id) if body.employee_id else None
+    phone = services.phone_add(
+        actor=request.actor,
+        number=body.number,
+        purpose=body.purpose,
+        unit=unit,
+        employee=employee,
+        label=body.label,
+        internal_only=body.internal_only,
+    )
+    return Status(201, phone)
+
+
+@router.post(
+    "/directory/responsibilities", response={201: ResponsibilityOut, **PROBLEMS}, summary="Who handles a topic"
+)
+def responsibility_add(request, body: ResponsibilityIn):
+    unit = selectors.unit_get(actor=request.actor, unit_id=body.unit_id)
+    topic = organisation_selectors.topics_by_keys(
+        actor=request.actor, keys=[body.topic], municipality=unit.municipality
+    )[0]
+    employee = selectors.employee_get(actor=request.actor, employee_id=body.employee_id) if body.employee_id else None
+    responsibility = services.responsibility_add(
+        actor=request.actor,
+        topic=topic,
+        unit=unit,
+        employee=employee,
+        postcodes=body.postcodes,
+        language=body.language,
+        rank=body.rank,
+        note=body.note,
+    )
+    return Status(201, responsibility)
