@@ -15,3 +15,9 @@ class DirectoryConfig(AppConfig):
             access.register_setting_kind(model)
         for model in (models.UnitHours, models.UnitClosure):
             access.register_setting_kind(model, owner="unit__municipality_id")
+
+    def demo_build(self):
+        """Called by ``manage.py demo_data`` after the organisations exist."""
+        from civicdesk.directory import demo
+
+        demo.build()

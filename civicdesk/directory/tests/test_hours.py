@@ -12,7 +12,7 @@ from civicdesk.organisations.models import Municipality
 
 
 def _unit(admin, municipality, hours="mon-fri 08:00-16:00", channel=Channel.PHONE):
-    unit = services.unit_create(actor=admin, municipality=municipality, name="Servicetorget")
+    unit = services.unit_create(actor=admin, municipality=municipality, name="Servicetorget test")
     services.unit_hours_set(actor=admin, unit=unit, channel=channel, hours=hours)
     return unit
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from civicdesk.directory import selectors, services
+from civicdesk.directory.demo import TOPIC_TEAMS
 from civicdesk.directory.models import Channel, PhoneNumber
 from civicdesk.lib.errors import Forbidden, Invalid, NotFound
 from civicdesk.organisations.models import Topic
@@ -16,7 +17,12 @@ MONDAY_18_OSLO = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 
 @pytest.fixture
 def building_permits():
-    return Topic.objects.filter(municipality=None, parent__isnull=False).order_by("pk").first()
+    return (
+        Topic.objects.filter(municipality=None, parent__isnull=False)
+        .exclude(key__in=TOPIC_TEAMS)
+        .order_by("pk")
+        .first()
+    )
 
 
 @pytest.fixture
@@ -34,32 +40,32 @@ def units(municipality_admin, gulen):
 def test_the_first_responsible_unit_open_now_is_chosen_with_its_number(
     agent, municipality_admin, gulen, units, building_permits
 ):
-    byggesak = units("Byggesak Gulen", number="57 78 20 00")
+    byggesak = units("Eigedom Gulen", number="57 78 20 00")
     services.responsibility_add(actor=municipality_admin, topic=building_permits, unit=byggesak)
     referral = selectors.referral_for(actor=agent, municipality=gulen, topic=building_permits, at=MONDAY_10_OSLO)
     assert referral.chosen.unit == byggesak
     assert referral.chosen.phone.number == "+4757782000"
     assert referral.chosen.openness.open_now
-    assert "Byggesak Gulen" in referral.reasons[-1]
+    assert "Eigedom Gulen" in referral.reasons[-1]
 
 
 def test_a_closed_unit_falls_back_to_the_next_in_order_that_is_open(
     agent, municipality_admin, gulen, units, building_permits
 ):
-    first = units("Byggesak Gulen", hours="mon-fri 08:00-09:30")
+    first = units("Eigedom Gulen", hours="mon-fri 08:00-09:30")
     second = units("Plan og bygg", hours="mon-fri 08:00-15:30")
     services.responsibility_add(actor=municipality_admin, topic=building_permits, unit=first, rank=1)
     services.responsibility_add(actor=municipality_admin, topic=building_permits, unit=second, rank=2)
     referral = selectors.referral_for(actor=agent, municipality=gulen, topic=building_permits, at=MONDAY_10_OSLO)
     assert referral.chosen.unit == second
     assert [c.unit for c in referral.alternatives] == [first]
-    assert any("Byggesak Gulen" in reason and "closed" in reason for reason in referral.reasons)
+    assert any("Eigedom Gulen" in reason and "closed" in reason for reason in referral.reasons)
 
 
 def test_when_every_unit_is_closed_the_first_is_given_with_its_next_opening(
     agent, municipality_admin, gulen, units, building_permits
 ):
-    first = units("Byggesak Gulen")
+    first = units("Eigedom Gulen")
     services.responsibility_add(actor=municipality_admin, topic=building_permits, unit=first)
     referral = selectors.referral_for(actor=agent, municipality=gulen, topic=building_permits, at=MONDAY_18_OSLO)
     assert referral.chosen.unit == first
@@ -105,7 +111,7 @@ def test_nobody_responsible_says_so(agent, gulen, building_permits):
 
 
 def test_another_centres_staff_never_see_the_directory(outsider, municipality_admin, gulen, units, building_permits):
-    unit = units("Byggesak Gulen")
+    unit = units("Eigedom Gulen")
     services.responsibility_add(actor=municipality_admin, topic=building_permits, unit=unit)
     referral = selectors.referral_for(actor=outsider, municipality=gulen, topic=building_permits, at=MONDAY_10_OSLO)
     assert referral.chosen is None
@@ -113,13 +119,13 @@ def test_another_centres_staff_never_see_the_directory(outsider, municipality_ad
 
 def test_only_the_municipalitys_admins_change_the_directory(agent, municipality_admin, osteroy, gulen):
     with pytest.raises(Forbidden):
-        services.unit_create(actor=agent, municipality=gulen, name="Byggesak Gulen")
+        services.unit_create(actor=agent, municipality=gulen, name="Eigedom Gulen")
     with pytest.raises((Forbidden, NotFound)):
-        services.unit_create(actor=municipality_admin, municipality=osteroy, name="Byggesak Osterøy")
+        services.unit_create(actor=municipality_admin, municipality=osteroy, name="Eigedom Osterøy")
 
 
 def test_bad_numbers_hours_and_postcodes_are_refused_with_the_reason(municipality_admin, gulen, building_permits):
-    unit = services.unit_create(actor=municipality_admin, municipality=gulen, name="Byggesak Gulen")
+    unit = services.unit_create(actor=municipality_admin, municipality=gulen, name="Eigedom Gulen")
     with pytest.raises(Invalid) as bad_number:
         services.phone_add(actor=municipality_admin, unit=unit, number="12")
     assert bad_number.value.field == "number"
@@ -129,3 +135,11 @@ def test_bad_numbers_hours_and_postcodes_are_refused_with_the_reason(municipalit
     with pytest.raises(Invalid) as bad_postcodes:
         services.responsibility_add(actor=municipality_admin, topic=building_permits, unit=unit, postcodes="5969-5960")
     assert "backwards" in str(bad_postcodes.value)
+
+
+def test_the_demo_refers_building_permits_in_gulen_to_the_named_caseworker(agent, gulen):
+    topic = Topic.objects.get(municipality=None, key="building-permits")
+    referral = selectors.referral_for(actor=agent, municipality=gulen, topic=topic, at=MONDAY_10_OSLO)
+    assert referral.chosen.employee.user.username == "gulen.caseworker"
+    assert referral.chosen.phone.number == "+4757782010"  # the direct line before the team's queue
+    assert [c.unit.name for c in referral.alternatives] == ["Byggesak Gulen"]
