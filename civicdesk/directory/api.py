@@ -3,11 +3,13 @@ responsibilities, and the referral ("who handles this topic here, and are they o
 
 from datetime import date, datetime, time
 
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import CursorPagination, paginate
 from ninja.responses import Status
 
 from civicdesk.directory import selectors, services
+from civicdesk.directory.csv_formats import employees_csv, units_csv
 from civicdesk.directory.models import Channel, PhoneNumber
 from civicdesk.lib.business_time import weekly_hours_to_text
 from civicdesk.organisations import selectors as organisation_selectors
@@ -296,3 +298,25 @@ def responsibility_add(request, body: ResponsibilityIn):
         note=body.note,
     )
     return Status(201, responsibility)
+
+
+@router.get("/directory/units.csv", response={200: None, **PROBLEMS}, summary="Export units as CSV")
+def units_export(request, municipality: str | None = None):
+    units = selectors.unit_list(
+        actor=request.actor, municipality=_municipality(request, municipality) if municipality else None
+    )
+    return _csv_download(units_csv(units), "units.csv")
+
+
+@router.get("/directory/employees.csv", response={200: None, **PROBLEMS}, summary="Export employees as CSV")
+def employees_export(request, municipality: str | None = None):
+    employees = selectors.employee_list(
+        actor=request.actor, municipality=_municipality(request, municipality) if municipality else None
+    )
+    return _csv_download(employees_csv(employees), "employees.csv")
+
+
+def _csv_download(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

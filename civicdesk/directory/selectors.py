@@ -168,7 +168,7 @@ def unit_list(*, actor: Actor, municipality: Municipality | None = None):
     units = access.visible(actor, Unit.objects.select_related("municipality"))
     if municipality is not None:
         units = units.filter(municipality=municipality)
-    return units.prefetch_related("phones", "hours").order_by("municipality__name", "name")
+    return units.select_related("parent").prefetch_related("phones", "hours").order_by("municipality__name", "name")
 
 
 def unit_get(*, actor: Actor, unit_id: int) -> Unit:

@@ -1,6 +1,9 @@
 """The directory through the API: an admin describes a unit, its hours, number and responsibility; an
 agent asks who handles a topic and gets the unit, its number, whether it is open and why."""
 
+import csv
+import io
+
 import pytest
 
 from civicdesk.directory.demo import TOPIC_TEAMS
@@ -63,3 +66,23 @@ def test_a_wrong_number_is_422_naming_the_field(client_for, municipality_admin):
     response = _post(admin, "/api/directory/phones", {"unit_id": unit_id, "number": "12"})
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "number"
+
+
+def test_units_and_employees_export_as_csv_with_numbers_and_hours(client_for, agent):
+    agent_client = client_for(agent)
+    units = agent_client.get("/api/directory/units.csv?municipality=gulen")
+    assert units["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(units.content.decode())))
+    byggesak = next(row for row in rows if row["name"] == "Byggesak Gulen")
+    assert byggesak["phones"] == "queue:+4757782100"
+    assert byggesak["phone_hours"] == "mon-fri 09:00-15:00"
+    assert byggesak["desk_hours"] == "mon-thu 10:00-14:00"
+    assert {row["municipality"] for row in rows} == {"gulen"}
+    employees = list(csv.DictReader(io.StringIO(agent_client.get("/api/directory/employees.csv").content.decode())))
+    caseworker = next(row for row in employees if row["unit"] == "Byggesak Gulen")
+    assert caseworker["phones"] == "direct:+4757782010"
+
+
+def test_another_centre_exports_none_of_it(client_for, outsider):
+    rows = list(csv.DictReader(io.StringIO(client_for(outsider).get("/api/directory/units.csv").content.decode())))
+    assert {row["municipality"] for row in rows} <= {"orebro"}
