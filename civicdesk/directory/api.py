@@ -9,9 +9,8 @@ from ninja.pagination import CursorPagination, paginate
 from ninja.responses import Status
 
 from civicdesk.directory import selectors, services
-from civicdesk.directory.csv_formats import employees_csv, units_csv
+from civicdesk.directory.csv_formats import employees_csv, hours_cell, units_csv
 from civicdesk.directory.models import Channel, PhoneNumber
-from civicdesk.lib.business_time import weekly_hours_to_text
 from civicdesk.organisations import selectors as organisation_selectors
 
 router = Router(tags=["directory"])
@@ -48,10 +47,9 @@ class UnitOut(Schema):
 
     @staticmethod
     def resolve_hours(unit):
-        weekly: dict[str, dict[int, list]] = {}
-        for row in unit.hours.all():
-            weekly.setdefault(row.channel, {}).setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
-        return {channel: weekly_hours_to_text(days) for channel, days in weekly.items()}
+        hours = list(unit.hours.all())
+        cells = {channel: hours_cell(hours, channel) for channel in Channel.values}
+        return {channel: text for channel, text in cells.items() if text}
 
 
 class UnitIn(Schema):

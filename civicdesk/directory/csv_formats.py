@@ -5,7 +5,7 @@ The same columns are what an import reads."""
 import csv
 import io
 
-from civicdesk.directory.models import Channel
+from civicdesk.directory.models import Channel, weekly_hours
 from civicdesk.lib.business_time import weekly_hours_to_text
 
 UNIT_COLUMNS = [
@@ -29,10 +29,7 @@ def phones_cell(phones) -> str:
 
 
 def hours_cell(hours, channel: str) -> str:
-    weekly: dict[int, list] = {}
-    for row in hours:
-        if row.channel == channel:
-            weekly.setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
+    weekly = weekly_hours(hours, channel)
     return weekly_hours_to_text(weekly) if weekly else ""
 
 

@@ -5,7 +5,7 @@ and the unit's own exceptions (days closed, days with other hours)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from civicdesk.directory.models import Unit
+from civicdesk.directory.models import Unit, weekly_hours
 from civicdesk.lib.business_time import BusinessCalendar
 
 
@@ -19,10 +19,7 @@ class Openness:
 def unit_calendar(unit: Unit, channel: str, hours, closures) -> BusinessCalendar | None:
     """The calendar of ``unit`` on ``channel`` from its ``UnitHours`` and ``UnitClosure`` rows (loaded by the
     caller); None when the unit keeps no hours on that channel."""
-    weekly: dict[int, list] = {}
-    for row in hours:
-        if row.channel == channel:
-            weekly.setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
+    weekly = weekly_hours(hours, channel)
     closed, special = set(), {}
     for closure in closures:
         if closure.channel not in ("", channel):

@@ -16,7 +16,22 @@ class Channel(models.TextChoices):
     CHAT = "chat", _("Chat")
 
 
-class Unit(models.Model):
+class DirectoryEntry(models.Model):
+    """What units and employees share: who may see them, when they were last confirmed, their version."""
+
+    internal_only = models.BooleanField(
+        _("internal only"), default=False, help_text=_("Shown to staff, never to citizens.")
+    )
+    confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Unit(DirectoryEntry):
     """A department, team, named function ("Byggesak Gulen") or service point people are forwarded to."""
 
     class Kind(models.TextChoices):
@@ -47,13 +62,6 @@ class Unit(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     postal_address = models.TextField(_("postal address"), blank=True)
     visiting_address = models.TextField(_("visiting address"), blank=True)
-    internal_only = models.BooleanField(
-        _("internal only"), default=False, help_text=_("Shown to staff, never to citizens.")
-    )
-    confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -67,7 +75,7 @@ class Unit(models.Model):
         return self.name
 
 
-class Employee(models.Model):
+class Employee(DirectoryEntry):
     """A person working for the municipality as the directory lists them, with or without a staff login."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="directory_employees")
@@ -87,13 +95,6 @@ class Employee(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     handles = models.TextField(_("handles"), blank=True, help_text=_("What callers should come to this person for."))
-    internal_only = models.BooleanField(
-        _("internal only"), default=False, help_text=_("Shown to staff, never to citizens.")
-    )
-    confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -134,6 +135,15 @@ class PhoneNumber(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+def weekly_hours(rows, channel: str) -> dict[int, list]:
+    """``UnitHours`` rows of one channel as ``{weekday: [(opens, closes), …]}`` (lib.business_time's form)."""
+    weekly: dict[int, list] = {}
+    for row in rows:
+        if row.channel == channel:
+            weekly.setdefault(row.weekday, []).append((row.opens_at, row.closes_at))
+    return weekly
 
 
 class UnitHours(models.Model):

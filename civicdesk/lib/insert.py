@@ -17,6 +17,22 @@ from django.db.models import Model
 _statements: dict[tuple, tuple[str, list]] = {}
 
 
+def _inserted_fields(meta, leave_out=None) -> list:
+    """The columns an INSERT writes: all but the primary key, generated columns and ``leave_out``."""
+    return [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated and f != leave_out]
+
+
+def _prepared_values(instance: Model, fields: list, connection) -> list:
+    """The values ``Model.save`` would send for ``fields`` of a new row (``auto_now_add`` filled in)."""
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in fields]
+
+
+def _saved(instance: Model, pk, alias: str) -> None:
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = alias
+
+
 def _statement(model: type[Model], alias: str) -> tuple[str, list]:
     key = (model, alias)
     found = _statements.get(key)
@@ -24,7 +40,7 @@ def _statement(model: type[Model], alias: str) -> tuple[str, list]:
         connection = connections[alias]
         quote = connection.ops.quote_name
         meta = model._meta
-        fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
+        fields = _inserted_fields(meta)
         columns = ", ".join(quote(f.column) for f in fields)
         placeholders = ", ".join(["%s"] * len(fields))
         sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
@@ -43,15 +59,13 @@ def insert(instance: Model) -> Model:
     connection = connections[alias]
     sql, fields = _statement(model, alias)
     instance._prepare_related_fields_for_save(operation_name="insert")
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection=connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, _prepared_values(instance, fields, connection))
         if connection.features.can_return_columns_from_insert:
-            instance.pk = cursor.fetchone()[0]
+            pk = cursor.fetchone()[0]
         else:
-            instance.pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
-    instance._state.adding = False
-    instance._state.db = alias
+            pk = connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+    _saved(instance, pk, alias)
     return instance
 
 
@@ -76,19 +90,18 @@ def insert_together(row: Model, linked: list[tuple[Model, str]]) -> None:
                 insert(instance)
         return
     sql, fields = _together_statement(row, linked, alias)
-    values = [
-        field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
-        for instance, instance_fields in zip([row] + [i for i, _ in linked], fields, strict=True)
-        for field in instance_fields
-    ]
+    rows = [row] + [instance for instance, _ in linked]
     row._prepare_related_fields_for_save(operation_name="insert")
+    values = [
+        value
+        for instance, instance_fields in zip(rows, fields, strict=True)
+        for value in _prepared_values(instance, instance_fields, connection)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         ids = cursor.fetchone()
-    for instance, pk in zip([row] + [i for i, _ in linked], ids, strict=True):
-        instance.pk = pk
-        instance._state.adding = False
-        instance._state.db = alias
+    for instance, pk in zip(rows, ids, strict=True):
+        _saved(instance, pk, alias)
     for instance, field_name in linked:
         field = instance._meta.get_field(field_name)
         setattr(instance, field.attname, field.to_python(row.pk))
@@ -102,7 +115,7 @@ def _together_statement(row: Model, linked: list[tuple[Model, str]], alias: str)
     connection = connections[alias]
     quote = connection.ops.quote_name
     meta = row._meta
-    row_fields = [f for f in meta.local_concrete_fields if not f.primary_key and not f.generated]
+    row_fields = _inserted_fields(meta)
     parts = [
         f"row AS (INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in row_fields)}) "
         f"VALUES ({', '.join(['%s'] * len(row_fields))}) RETURNING {quote(meta.pk.column)} AS pk)"
@@ -111,7 +124,7 @@ def _together_statement(row: Model, linked: list[tuple[Model, str]], alias: str)
     for number, (instance, field_name) in enumerate(linked):
         linked_meta = instance._meta
         link = linked_meta.get_field(field_name)
-        own = [f for f in linked_meta.local_concrete_fields if not f.primary_key and not f.generated and f != link]
+        own = _inserted_fields(linked_meta, leave_out=link)
         selected = ", ".join(["%s"] * len(own) + [f"row.pk::{link.db_type(connection)}"])
         parts.append(
             f"linked{number} AS (INSERT INTO {quote(linked_meta.db_table)} "
