@@ -177,6 +177,10 @@ class ReferralQuery(Schema):
     channel: Channel = Channel.PHONE
 
 
+def _employee(request, employee_id):
+    return selectors.employee_get(actor=request.actor, employee_id=employee_id) if employee_id else None
+
+
 def _municipality(request, slug):
     return organisation_selectors.municipality_get(actor=request.actor, slug=slug)
 
@@ -263,7 +267,7 @@ def employee_create(request, body: EmployeeIn):
 @router.post("/directory/phones", response={201: PhoneOut, **PROBLEMS}, summary="Add a phone number")
 def phone_add(request, body: PhoneIn):
     unit = selectors.unit_get(actor=request.actor, unit_id=body.unit_id) if body.unit_id else None
-    employee = selectors.employee_get(actor=request.actor, employee_id=body.employee_id) if body.employee_id else None
+    employee = _employee(request, body.employee_id)
     phone = services.phone_add(
         actor=request.actor,
         number=body.number,
@@ -284,7 +288,7 @@ def responsibility_add(request, body: ResponsibilityIn):
     topic = organisation_selectors.topics_by_keys(
         actor=request.actor, keys=[body.topic], municipality=unit.municipality
     )[0]
-    employee = selectors.employee_get(actor=request.actor, employee_id=body.employee_id) if body.employee_id else None
+    employee = _employee(request, body.employee_id)
     responsibility = services.responsibility_add(
         actor=request.actor,
         topic=topic,
