@@ -140,10 +140,12 @@ def _fresh_rate_limits():
     PostgreSQL run), and with no rows memoised in the process."""
     from django.core.cache import cache
 
+    from civicdesk.directory import search
     from civicdesk.lib import memo
 
     cache.clear()
     memo.forget_all()
+    search.INDEXES.forget()
     yield
 
 

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "civicdesk.lib.ratelimit.UnauthenticatedApiRateLimitMiddleware",
+    "civicdesk.lib.http.DomainErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "civicdesk.urls"

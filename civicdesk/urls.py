@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
     path("", include("civicdesk.organisations.urls")),
+    path("", include("civicdesk.directory.urls")),
     path("", include("civicdesk.cases.urls")),
 ]
 

@@ -7,14 +7,46 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from civicdesk.directory import models
+        from django.db.models.signals import post_delete, post_save
+
+        from civicdesk.directory import models, search
         from civicdesk.organisations import access
+        from civicdesk.organisations.context_processors import register_navigation
+        from civicdesk.organisations.models import Municipality, Role, Topic
 
         # Staff who reach a municipality look its directory up; its admins keep it current.
         for model in (models.Unit, models.Employee, models.PhoneNumber, models.Responsibility):
             access.register_setting_kind(model)
         for model in (models.UnitHours, models.UnitClosure):
             access.register_setting_kind(model, owner="unit__municipality_id")
+        # Any staff member who reaches the municipality reports a change; deciding it changes the entry,
+        # which only its admins may (services.changes). Versions and the confirm period are like settings.
+        access.register_work_kind(models.ChangeRequest, token_permission=access.Permission.WRITE_ORGANISATION)
+        for model in (models.EntryVersion, models.DirectoryPolicy):
+            access.register_setting_kind(model)
+
+        for role in (Role.AGENT, Role.SUPERVISOR, Role.CASEWORKER, Role.MUNICIPALITY_ADMIN):
+            register_navigation(role, "directory:directory", _("Directory"))
+
+        # The search index of a municipality is built again when anything it holds changes there.
+        def entry_changed(sender, instance, **kwargs):
+            search.directory_changed(instance.municipality_id)
+
+        def topic_changed(sender, instance, **kwargs):
+            ids = (
+                [instance.municipality_id]
+                if instance.municipality_id
+                else Municipality.objects.values_list("pk", flat=True)
+            )
+            for municipality_id in ids:
+                search.directory_changed(municipality_id)
+
+        for model in (models.Unit, models.Employee, models.PhoneNumber, models.Responsibility):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    entry_changed, sender=model, weak=False, dispatch_uid=f"directory-search-{model.__name__}"
+                )
+        post_save.connect(topic_changed, sender=Topic, weak=False, dispatch_uid="directory-search-topic")
 
     def demo_build(self):
         """Called by ``manage.py demo_data`` after the organisations exist."""

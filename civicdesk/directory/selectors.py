@@ -4,14 +4,18 @@ open now", with the reasons for the answer."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.directory import search
+from civicdesk.directory.csv_formats import hours_cell
 from civicdesk.directory.hours import Openness, openness, unit_calendar
 from civicdesk.directory.models import Channel, Employee, PhoneNumber, Responsibility, Unit
 from civicdesk.directory.postcodes import covers
+from civicdesk.lib.contact_points import phone_display
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Actor
 from civicdesk.organisations.models import Municipality, Topic
@@ -164,6 +168,84 @@ def _reason_for(chosen: Candidate, topic: Topic) -> str:
     return said + " " + _("No opening hours are given for it.")
 
 
+@dataclass(frozen=True)
+class Found:
+    """One search result as the agent sees it: the unit or person, their best number, whether the unit is
+    open now, and which of their fields matched what was typed."""
+
+    kind: str  # "unit" or "employee"
+    entry: Unit | Employee
+    unit: Unit | None  # the unit itself, or the person's unit
+    phone: PhoneNumber | None
+    openness: Openness | None
+    matched: frozenset[str]
+    topics: list[Topic]
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone.number) if self.phone else ""
+
+    @property
+    def detail(self) -> str:
+        entry = self.entry
+        if self.kind == "employee":
+            return " · ".join(part for part in (entry.title, entry.unit.name if entry.unit else "") if part)
+        parts = [entry.get_kind_display()]
+        if entry.parent_id:
+            parts.append(entry.parent.name)
+        return " · ".join(parts)
+
+
+def directory_search(
+    *, actor: Actor, query: str, municipality: Municipality | None = None, limit: int = 10, at: datetime | None = None
+) -> tuple[list[Found], bool]:
+    """Units and people matching what was typed, best first, in the municipalities the actor reaches (or
+    the one given). Internal-only entries and numbers are found by staff only. Also says whether typos
+    were forgiven to find them."""
+    municipalities = access.visible(actor, Municipality.objects.all())
+    if municipality is not None:
+        municipalities = municipalities.filter(pk=municipality.pk)
+    internal = access.is_staff_actor(actor)
+    hits, forgiven = search.search(
+        query, list(municipalities.values_list("pk", flat=True)), internal=internal, limit=limit
+    )
+    wanted = {"unit": [h.entry.pk for h in hits if h.entry.kind == "unit"]}
+    wanted["employee"] = [h.entry.pk for h in hits if h.entry.kind == "employee"]
+    units = _with_hours(access.visible(actor, Unit.objects.filter(pk__in=wanted["unit"]))).prefetch_related(
+        Prefetch("responsibilities", queryset=Responsibility.objects.select_related("topic"))
+    )
+    employees = access.visible(actor, Employee.objects.filter(pk__in=wanted["employee"])).select_related(
+        "unit__municipality"
+    )
+    employees = employees.prefetch_related("phones", "unit__phones", "unit__hours", "unit__closures")
+    loaded = {("unit", u.pk): u for u in units} | {("employee", e.pk): e for e in employees}
+    at = at or timezone.now()
+    found = []
+    for hit in hits:
+        entry = loaded.get((hit.entry.kind, hit.entry.pk))
+        if entry is not None:
+            found.append(_found(hit, entry, internal, at))
+    return found, forgiven
+
+
+def _with_hours(units):
+    return units.select_related("municipality", "parent").prefetch_related("phones", "hours", "closures")
+
+
+def _found(hit, entry, internal: bool, at: datetime) -> Found:
+    unit = entry if hit.entry.kind == "unit" else entry.unit
+    phones = [p for p in entry.phones.all() if internal or not p.internal_only]
+    order = UNIT_NUMBER_ORDER if unit is entry else PERSON_NUMBER_ORDER
+    phone = best_number(phones, order)
+    if phone is None and unit is not None and unit is not entry:
+        phone = best_number([p for p in unit.phones.all() if internal or not p.internal_only], UNIT_NUMBER_ORDER)
+    state = None
+    if unit is not None:
+        state = openness(unit_calendar(unit, Channel.PHONE, unit.hours.all(), unit.closures.all()), at)
+    topics = [r.topic for r in entry.responsibilities.all()] if unit is entry else []
+    return Found(hit.entry.kind, entry, unit, phone, state, hit.matched, topics)
+
+
 def unit_list(*, actor: Actor, municipality: Municipality | None = None):
     units = access.visible(actor, Unit.objects.select_related("municipality"))
     if municipality is not None:
@@ -186,3 +268,81 @@ def employee_list(*, actor: Actor, municipality: Municipality | None = None):
 
 def employee_get(*, actor: Actor, employee_id: int) -> Employee:
     return access.get_visible(actor, Employee.objects.select_related("municipality", "unit"), pk=employee_id)
+
+
+@dataclass(frozen=True)
+class ChannelHours:
+    channel: str
+    label: str
+    hours: str  # "mon-fri 09:00-15:00"
+    openness: Openness
+
+
+@dataclass(frozen=True)
+class UnitCard:
+    """A unit as its page shows it."""
+
+    unit: Unit
+    phones: list[PhoneNumber]
+    channels: list[ChannelHours]
+    exceptions: list  # UnitClosure rows from today on
+    parts: list[Unit]
+    people: list[Employee]
+    responsibilities: list[Responsibility]
+
+
+@dataclass(frozen=True)
+class EmployeeCard:
+    employee: Employee
+    phones: list[PhoneNumber]
+    unit_card: UnitCard | None
+    responsibilities: list[Responsibility]
+
+
+def _channels(unit: Unit, at: datetime) -> list[ChannelHours]:
+    hours, closures = list(unit.hours.all()), list(unit.closures.all())
+    return [
+        ChannelHours(
+            channel, label, hours_cell(hours, channel), openness(unit_calendar(unit, channel, hours, closures), at)
+        )
+        for channel, label in Channel.choices
+        if hours_cell(hours, channel) or any(c.channel in ("", channel) and c.opens_at for c in closures)
+    ]
+
+
+def _shown_phones(actor: Actor, phones) -> list[PhoneNumber]:
+    internal = access.is_staff_actor(actor)
+    return [phone for phone in phones if internal or not phone.internal_only]
+
+
+def unit_card(*, actor: Actor, unit_id: int, at: datetime | None = None) -> UnitCard:
+    at = at or timezone.now()
+    unit = access.get_visible(actor, _with_hours(Unit.objects.all()), pk=unit_id)
+    today = at.astimezone(ZoneInfo(unit.municipality.time_zone)).date()
+    return UnitCard(
+        unit=unit,
+        phones=_shown_phones(actor, unit.phones.all()),
+        channels=_channels(unit, at),
+        exceptions=[closure for closure in unit.closures.all() if closure.date >= today],
+        parts=list(access.visible(actor, unit.parts.all()).order_by("name")),
+        people=list(access.visible(actor, unit.employees.all()).prefetch_related("phones").order_by("name")),
+        responsibilities=list(
+            access.visible(actor, unit.responsibilities.all())
+            .select_related("topic", "employee")
+            .order_by("topic__key", "rank")
+        ),
+    )
+
+
+def employee_card(*, actor: Actor, employee_id: int, at: datetime | None = None) -> EmployeeCard:
+    employee = access.get_visible(
+        actor, Employee.objects.select_related("municipality", "unit").prefetch_related("phones"), pk=employee_id
+    )
+    unit_card_ = unit_card(actor=actor, unit_id=employee.unit_id, at=at) if employee.unit_id else None
+    responsibilities = access.visible(actor, Responsibility.objects.filter(employee=employee))
+    return EmployeeCard(
+        employee=employee,
+        phones=_shown_phones(actor, employee.phones.all()),
+        unit_card=unit_card_,
+        responsibilities=list(responsibilities.select_related("topic", "unit").order_by("topic__key", "rank")),
+    )

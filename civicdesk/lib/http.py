@@ -2,11 +2,13 @@
 
 from http import HTTPStatus
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from civicdesk.lib.errors import DomainError
+from civicdesk.lib.errors import DomainError, Forbidden, NotFound
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -48,3 +50,21 @@ def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
         response = render(request, "errors/429.html", {"message": message}, status=429)
     response["Retry-After"] = "60"
     return response
+
+
+class DomainErrorPageMiddleware:
+    """A page whose selector says "not found" or "not yours" answers 404 or 403 with the site's error
+    pages, as a missing URL would; the API turns the same errors into problem+json itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFound):
+            return response_for_exception(request, Http404(exception.message))
+        if isinstance(exception, Forbidden):
+            return response_for_exception(request, PermissionDenied(exception.message))
+        return None

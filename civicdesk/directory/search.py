@@ -1,0 +1,336 @@
+"""Search-as-you-type over the directory: units, people, named functions, their numbers and the topics they
+handle, forgiving typos and the Nordic spellings of one letter (æ/ä/ae, ø/ö/oe, å/aa).
+
+Each process keeps one small index per municipality in memory (folded word → the entries that have it),
+built from the directory's rows the first time it is asked and again when that municipality's directory
+changes: a generation number per municipality in the shared cache says when, as ``lib/memo`` does for
+reference rows. A keystroke then costs a few bisects and dict lookups; only the entries shown are read
+from the database, by the selector.
+
+Why not the databases' own text search: PostgreSQL's ``pg_trgm`` and SQLite's FTS5 fold, rank and forgive
+differently, so the same keystrokes would find different people on the two engines, and neither forgives
+a typo in a word still being typed. Edit distance comes from ``rapidfuzz``, over the distinct prefixes
+of the index's words.
+"""
+
+import re
+import secrets
+import time
+import unicodedata
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+import phonenumbers
+from django.core.cache import cache
+from django.db import connection, transaction
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from civicdesk.directory.models import Employee, PhoneNumber, Responsibility, Unit
+
+CHECK_EVERY_SECONDS = 1.0
+GENERATION_SECONDS = 24 * 3600
+MIN_QUERY_LENGTH = 2
+FUZZY_FROM_LENGTH = 4
+
+# How much a word counts by where it stands in the entry.
+NAME, NUMBER, TITLE, TOPIC, TEXT = 4.0, 4.0, 2.0, 1.5, 0.75
+
+_LETTERS = str.maketrans({"æ": "a", "ä": "a", "ø": "o", "ö": "o", "å": "a", "ð": "d", "þ": "th", "ß": "ss"})
+_PAIRS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
+_WORD = re.compile(r"\w+")
+_NUMBER_QUERY = re.compile(r"^[\d\s+()./-]+$")
+
+
+def fold(text: str) -> str:
+    """One spelling for what Nordic writers spell several ways: ``Sørensen``, ``Sörensen``, ``Soerensen``
+    and ``Sorensen`` all fold to ``sorensen``; ``Åsane`` and ``Aasane`` to ``asane``; accents go."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    for pair, letter in _PAIRS:
+        text = text.replace(pair, letter)
+    return text
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def query_words(query: str) -> list[str]:
+    """The words of what was typed; a phone number typed with spaces or a country code is one word."""
+    query = query.strip()
+    if _NUMBER_QUERY.match(query) and any(char.isdigit() for char in query):
+        digits = "".join(char for char in query if char.isdigit())
+        return [digits[2:] if query.startswith("00") else digits]
+    return words_of(query)
+
+
+def number_words(number: str) -> list[str]:
+    """How a number may be typed: whole with country code, national, or its last four digits (the
+    extension people know)."""
+    digits = number.lstrip("+")
+    try:
+        national = str(phonenumbers.parse(number).national_number)
+    except phonenumbers.NumberParseException:
+        national = digits
+    return [digits, national, national[-4:]]
+
+
+# --- The index of one municipality ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str  # "unit" or "employee"
+    pk: int
+    name: str
+    internal_only: bool
+
+
+@dataclass(frozen=True)
+class Hit:
+    entry: Entry
+    municipality_id: int
+    score: float
+    matched: frozenset[str]  # the fields that matched: "name", "number", "title", "topic", "text"
+
+
+@dataclass
+class MunicipalityIndex:
+    """Folded word → [(entry number, weight, field, internal)], and the sorted words for prefixes."""
+
+    municipality_id: int
+    entries: list[Entry] = field(default_factory=list)
+    postings: dict[str, list[tuple[int, float, str, bool]]] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+    _prefixes: dict[int, list[str]] = field(default_factory=dict)
+
+    def add(self, entry: Entry, weighted: list[tuple[str, float, str, bool]]) -> None:
+        number = len(self.entries)
+        self.entries.append(entry)
+        best: dict[str, tuple[float, str, bool]] = {}
+        for word, weight, where, internal in weighted:
+            kept = best.get(word)
+            if kept is None or (weight, not internal) > (kept[0], not kept[2]):
+                best[word] = (weight, where, internal)
+        for word, (weight, where, internal) in best.items():
+            self.postings.setdefault(word, []).append((number, weight, where, internal))
+
+    def seal(self) -> None:
+        self.words = sorted(self.postings)
+
+    def starting_with(self, prefix: str) -> list[str]:
+        words = self.words
+        start = bisect_left(words, prefix)
+        end = start
+        while end < len(words) and words[end].startswith(prefix):
+            end += 1
+        return words[start:end]
+
+    def near(self, word: str) -> list[tuple[str, int]]:
+        """Words whose beginning is within the typo allowance of ``word``, with the distance."""
+        allowed = 1 if len(word) < 8 else 2
+        found: dict[str, int] = {}
+        for length in range(len(word) - allowed, len(word) + allowed + 1):
+            prefixes = self._prefixes_of(length)
+            for prefix, distance, _index in process.extract(
+                word, prefixes, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
+            ):
+                if distance == 0:
+                    continue
+                for full in self.starting_with(prefix):
+                    if distance < found.get(full, allowed + 1):
+                        found[full] = int(distance)
+        return list(found.items())
+
+    def _prefixes_of(self, length: int) -> list[str]:
+        if length < 2:
+            return []
+        prefixes = self._prefixes.get(length)
+        if prefixes is None:
+            prefixes = sorted({word[:length] for word in self.words if len(word) >= length and word.isalpha()})
+            self._prefixes[length] = prefixes
+        return prefixes
+
+    def match(self, words: list[str], *, fuzzy: bool, internal: bool) -> dict[int, tuple[float, set[str]]]:
+        """Entries having every word (as a word or the beginning of one; with ``fuzzy`` also within a
+        typo or two), with their score and the fields that matched."""
+        result: dict[int, tuple[float, set[str]]] | None = None
+        for word in words:
+            scores: dict[int, tuple[float, str]] = {}
+            for found, quality in self._candidates(word, fuzzy=fuzzy):
+                for number, weight, where, is_internal in self.postings[found]:
+                    if is_internal and not internal:
+                        continue
+                    score = quality * weight
+                    if score > scores.get(number, (0.0, ""))[0]:
+                        scores[number] = (score, where)
+            if result is None:
+                result = {number: (score, {where}) for number, (score, where) in scores.items()}
+            else:
+                result = {
+                    number: (total + scores[number][0], fields | {scores[number][1]})
+                    for number, (total, fields) in result.items()
+                    if number in scores
+                }
+            if not result:
+                return {}
+        return result or {}
+
+    def _candidates(self, word: str, *, fuzzy: bool):
+        for found in self.starting_with(word):
+            yield found, (1.0 if found == word else 0.6 + 0.3 * len(word) / len(found))
+        if fuzzy and len(word) >= FUZZY_FROM_LENGTH and word.isalpha():
+            for found, distance in self.near(word):
+                yield found, 0.5 - 0.15 * distance
+
+
+def build(municipality_id: int) -> MunicipalityIndex:
+    """The index of one municipality's directory, from its rows."""
+    index = MunicipalityIndex(municipality_id)
+    units: dict[int, list] = {}
+    people: dict[int, list] = {}
+    unit_names: dict[int, str] = {}
+    unit_rows = Unit.objects.filter(municipality_id=municipality_id).values_list(
+        "pk", "name", "kind", "description", "email", "visiting_address", "internal_only", "parent__name"
+    )
+    for pk, name, _kind, description, email, visiting, internal_only, parent in unit_rows:
+        unit_names[pk] = name
+        weighted = _weigh(name, NAME, "name") + _weigh(parent or "", TEXT, "text")
+        weighted += _weigh(f"{description} {email.partition('@')[0]} {visiting}", TEXT, "text")
+        units[pk] = [Entry("unit", pk, name, internal_only), weighted]
+    employee_rows = Employee.objects.filter(municipality_id=municipality_id).values_list(
+        "pk", "name", "title", "email", "handles", "internal_only", "unit_id"
+    )
+    for pk, name, title, email, handles, internal_only, unit_id in employee_rows:
+        weighted = _weigh(name, NAME, "name") + _weigh(title, TITLE, "title")
+        weighted += _weigh(unit_names.get(unit_id, ""), TITLE, "title") + _weigh(handles, TOPIC, "topic")
+        weighted += _weigh(email.partition("@")[0], TEXT, "text")
+        people[pk] = [Entry("employee", pk, name, internal_only), weighted]
+    phone_rows = PhoneNumber.objects.filter(municipality_id=municipality_id).values_list(
+        "unit_id", "employee_id", "number", "internal_only"
+    )
+    for unit_id, employee_id, number, internal_only in phone_rows:
+        owner = units.get(unit_id) if unit_id else people.get(employee_id)
+        if owner is not None:
+            owner[1] += [(word, NUMBER, "number", internal_only) for word in number_words(number)]
+    topic_rows = Responsibility.objects.filter(municipality_id=municipality_id).values_list(
+        "unit_id", "employee_id", "topic__name_en", "topic__name_da", "topic__name_sv", "topic__name_nb"
+    )
+    for unit_id, employee_id, *names in topic_rows:
+        weighted = _weigh(" ".join(names), TOPIC, "topic")
+        for owner in (units.get(unit_id), people.get(employee_id) if employee_id else None):
+            if owner is not None:
+                owner[1] += weighted
+    for entry, weighted in (*units.values(), *people.values()):
+        index.add(entry, weighted)
+    index.seal()
+    return index
+
+
+def _weigh(text: str, weight: float, where: str) -> list[tuple[str, float, str, bool]]:
+    return [(word, weight, where, False) for word in words_of(text)]
+
+
+# --- Indexes kept in the process, renewed when a municipality's directory changes ---------------------------------
+
+
+class Indexes:
+    """The indexes this process holds, each with the generation it was built under."""
+
+    def __init__(self):
+        self._held: dict[int, tuple[str, MunicipalityIndex]] = {}
+        self._checked: dict[int, tuple[float, str]] = {}
+
+    def of(self, municipality_ids: list[int]) -> list[MunicipalityIndex]:
+        generations = self._generations(municipality_ids)
+        indexes = []
+        for municipality_id in municipality_ids:
+            generation = generations[municipality_id]
+            held = self._held.get(municipality_id)
+            if held is not None and held[0] == generation:
+                indexes.append(held[1])
+                continue
+            index = build(municipality_id)
+            if not connection.in_atomic_block:  # what a transaction read may yet be rolled back
+                self._held[municipality_id] = (generation, index)
+            indexes.append(index)
+        return indexes
+
+    def _generations(self, municipality_ids: list[int]) -> dict[int, str]:
+        now = time.monotonic()
+        known = {
+            mid: checked[1]
+            for mid in municipality_ids
+            if (checked := self._checked.get(mid)) and now - checked[0] < CHECK_EVERY_SECONDS
+        }
+        missing = [mid for mid in municipality_ids if mid not in known]
+        if missing:
+            stored = cache.get_many([_key(mid) for mid in missing])
+            for mid in missing:
+                generation = stored.get(_key(mid))
+                if generation is None:
+                    generation = _new_generation()
+                    cache.add(_key(mid), generation, GENERATION_SECONDS)
+                    generation = cache.get(_key(mid)) or generation
+                known[mid] = generation
+                self._checked[mid] = (now, generation)
+        return known
+
+    def forget(self) -> None:
+        self._held.clear()
+        self._checked.clear()
+
+
+INDEXES = Indexes()
+
+
+def _key(municipality_id: int) -> str:
+    return f"directory-search:{municipality_id}"
+
+
+def _new_generation() -> str:
+    return secrets.token_hex(8)
+
+
+def directory_changed(municipality_id: int) -> None:
+    """A municipality's directory changed: every process builds its index again. Now, so this process sees
+    its own change, and after commit, so nobody keeps what was read before it."""
+
+    def renew():
+        cache.set(_key(municipality_id), _new_generation(), GENERATION_SECONDS)
+        INDEXES._checked.pop(municipality_id, None)
+
+    renew()
+    if connection.in_atomic_block:
+        transaction.on_commit(renew)
+
+
+def search(query: str, municipality_ids: list[int], *, internal: bool, limit: int = 10) -> tuple[list[Hit], bool]:
+    """The best ``limit`` entries for what was typed, across the municipalities given; ``internal`` says
+    whether internal-only entries and numbers may be found. Typos are forgiven when the exact spelling
+    finds fewer than ``limit``. Also returns whether typos were forgiven."""
+    words = query_words(query)
+    if sum(len(word) for word in words) < MIN_QUERY_LENGTH:
+        return [], False
+    indexes = INDEXES.of(sorted(municipality_ids))
+    hits = _hits(indexes, words, fuzzy=False, internal=internal)
+    forgiven = False
+    if len(hits) < limit:
+        fuzzy_hits = _hits(indexes, words, fuzzy=True, internal=internal)
+        forgiven = len(fuzzy_hits) > len(hits)
+        hits = fuzzy_hits
+    kind_order = {"unit": 0, "employee": 1}
+    hits.sort(key=lambda hit: (-hit.score, kind_order[hit.entry.kind], fold(hit.entry.name), hit.entry.pk))
+    return hits[:limit], forgiven
+
+
+def _hits(indexes: list[MunicipalityIndex], words: list[str], *, fuzzy: bool, internal: bool) -> list[Hit]:
+    hits = []
+    for index in indexes:
+        for number, (score, fields) in index.match(words, fuzzy=fuzzy, internal=internal).items():
+            entry = index.entries[number]
+            if entry.internal_only and not internal:
+                continue
+            hits.append(Hit(entry, index.municipality_id, score, frozenset(fields)))
+    return hits

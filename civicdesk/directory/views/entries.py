@@ -1,0 +1,18 @@
+"""One unit or one person of the directory, as staff look them up: numbers, opening hours per channel and
+whether they are open now, who works there and what they handle."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from civicdesk.directory import selectors
+
+
+@login_required
+def unit_detail(request, pk: int):
+    return render(request, "directory/unit_detail.html", {"card": selectors.unit_card(actor=request.actor, unit_id=pk)})
+
+
+@login_required
+def employee_detail(request, pk: int):
+    card = selectors.employee_card(actor=request.actor, employee_id=pk)
+    return render(request, "directory/employee_detail.html", {"card": card})
