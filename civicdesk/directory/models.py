@@ -226,3 +226,117 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} → {self.unit}"
+
+
+class DirectoryPolicy(models.Model):
+    """How a municipality keeps its directory current: entries not confirmed for ``confirm_every_days``
+    are shown as stale. A municipality without a row uses the default."""
+
+    DEFAULT_CONFIRM_EVERY_DAYS = 365
+
+    municipality = models.OneToOneField(Municipality, on_delete=models.CASCADE, related_name="directory_policy")
+    confirm_every_days = models.PositiveIntegerField(
+        _("confirm entries every (days)"),
+        default=DEFAULT_CONFIRM_EVERY_DAYS,
+        help_text=_("Units and people not confirmed for this many days are listed as stale."),
+    )
+
+    class Meta:
+        verbose_name = _("directory policy")
+        verbose_name_plural = _("directory policies")
+        constraints = [
+            models.CheckConstraint(condition=Q(confirm_every_days__gte=1), name="directory_policy_period_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}: {self.confirm_every_days}"
+
+
+class ChangeRequest(models.Model):
+    """A change a department reports (a new hire, a move, a new number, …) for the municipality admin to
+    approve, which applies it, or reject with a reason. ``proposed`` holds the new values by field name."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEE_NEW = "employee_new", _("New employee")
+        EMPLOYEE_CHANGE = "employee_change", _("Change of an employee")
+        EMPLOYEE_REMOVE = "employee_remove", _("Employee has left")
+        UNIT_CHANGE = "unit_change", _("Change of a unit")
+        PHONE = "phone", _("New or changed number")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("what changed"), max_length=16, choices=Kind.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("person"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_label = models.CharField(
+        _("concerns"), max_length=200, blank=True, help_text="The unit or person as named when reported."
+    )
+    proposed = models.JSONField(_("new values"), default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_by_label = models.CharField(_("reported by"), max_length=150, blank=True)
+    submitted_at = models.DateTimeField(_("reported"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by_label = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        indexes = [models.Index(fields=["municipality", "status"], name="change_request_queue")]
+
+    def __str__(self) -> str:
+        target = self.target_label or self.proposed.get("name", "")
+        return f"{self.get_kind_display()}: {target}" if target else str(self.get_kind_display())
+
+
+class EntryVersion(models.Model):
+    """One version of a unit or a person: what it looked like after a change (``snapshot``, numbers
+    included), what changed from the version before, who changed it and when, and the change request it
+    came from. Kept when the person is removed, so it names the entry by kind and id."""
+
+    class EntryKind(models.TextChoices):
+        UNIT = "unit", _("Unit")
+        EMPLOYEE = "employee", _("Person")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    entry_kind = models.CharField(max_length=8, choices=EntryKind.choices)
+    entry_id = models.PositiveBigIntegerField()
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("what happened"), max_length=32)
+    snapshot = models.JSONField(default=dict)
+    changes = models.JSONField(default=dict, help_text="{field: [before, after]} against the version before.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by_label = models.CharField(_("changed by"), max_length=150)
+    changed_at = models.DateTimeField(_("changed"))
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="versions"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        constraints = [
+            models.UniqueConstraint(fields=["entry_kind", "entry_id", "version"], name="entry_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_kind} {self.entry_id} v{self.version}"

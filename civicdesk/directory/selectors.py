@@ -3,21 +3,30 @@ municipality (+ language, postcode) → the unit and person to forward to, their
 open now", with the reasons for the answer."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.directory import search
 from civicdesk.directory.csv_formats import hours_cell
 from civicdesk.directory.hours import Openness, openness, unit_calendar
-from civicdesk.directory.models import Channel, Employee, PhoneNumber, Responsibility, Unit
+from civicdesk.directory.models import (
+    ChangeRequest,
+    Channel,
+    DirectoryPolicy,
+    Employee,
+    EntryVersion,
+    PhoneNumber,
+    Responsibility,
+    Unit,
+)
 from civicdesk.directory.postcodes import covers
 from civicdesk.lib.contact_points import phone_display
 from civicdesk.organisations import access
-from civicdesk.organisations.access import Actor
+from civicdesk.organisations.access import Action, Actor
 from civicdesk.organisations.models import Municipality, Topic
 
 UNIT_NUMBER_ORDER = (PhoneNumber.Purpose.QUEUE, PhoneNumber.Purpose.MAIN, PhoneNumber.Purpose.DIRECT)
@@ -346,3 +355,63 @@ def employee_card(*, actor: Actor, employee_id: int, at: datetime | None = None)
         unit_card=unit_card_,
         responsibilities=list(responsibilities.select_related("topic", "unit").order_by("topic__key", "rank")),
     )
+
+
+# --- Keeping the directory current: change requests, versions, stale entries --------------------------------------
+
+
+def change_request_list(
+    *, actor: Actor, municipality: Municipality | None = None, status: str | None = None
+) -> QuerySet[ChangeRequest]:
+    """Change requests in the municipalities the actor reaches (or the one given), pending ones first and
+    then newest first; only those of ``status`` when given."""
+    requests = access.visible(actor, ChangeRequest.objects.all())
+    if municipality is not None:
+        requests = requests.filter(municipality=municipality)
+    if status:
+        requests = requests.filter(status=status)
+    pending_first = Case(When(status=ChangeRequest.Status.PENDING, then=Value(0)), default=Value(1))
+    return requests.select_related("municipality", "unit", "employee").order_by(pending_first, "-submitted_at", "-pk")
+
+
+def change_request_get(*, actor: Actor, change_request_id: int) -> ChangeRequest:
+    return access.get_visible(
+        actor, ChangeRequest.objects.select_related("municipality", "unit", "employee"), pk=change_request_id
+    )
+
+
+def entry_versions(*, actor: Actor, entry: Unit | Employee) -> QuerySet[EntryVersion]:
+    """The history of a unit or a person the actor may see, newest version first."""
+    access.require(actor, Action.VIEW, entry)
+    kind = EntryVersion.EntryKind.UNIT if isinstance(entry, Unit) else EntryVersion.EntryKind.EMPLOYEE
+    versions = access.visible(actor, EntryVersion.objects.filter(entry_kind=kind, entry_id=entry.pk))
+    return versions.select_related("change_request").order_by("-version")
+
+
+def confirm_every_days(*, municipality: Municipality) -> int:
+    policy = DirectoryPolicy.objects.filter(municipality=municipality).first()
+    return policy.confirm_every_days if policy else DirectoryPolicy.DEFAULT_CONFIRM_EVERY_DAYS
+
+
+@dataclass(frozen=True)
+class StaleEntry:
+    """A unit or person not confirmed within the municipality's period (``confirmed_at`` None: never)."""
+
+    kind: str  # "unit" or "employee"
+    entry: Unit | Employee
+
+    @property
+    def confirmed_at(self) -> datetime | None:
+        return self.entry.confirmed_at
+
+
+def stale_entries(*, actor: Actor, municipality: Municipality, at: datetime | None = None) -> list[StaleEntry]:
+    """The municipality's units and people not confirmed for its period (or never), oldest first."""
+    access.require(actor, Action.VIEW, municipality)
+    cutoff = (at or timezone.now()) - timedelta(days=confirm_every_days(municipality=municipality))
+    old = Q(confirmed_at__isnull=True) | Q(confirmed_at__lt=cutoff)
+    units = access.visible(actor, Unit.objects.filter(old, municipality=municipality))
+    employees = access.visible(actor, Employee.objects.filter(old, municipality=municipality)).select_related("unit")
+    found = [StaleEntry("unit", u) for u in units] + [StaleEntry("employee", e) for e in employees]
+    never = datetime.min.replace(tzinfo=UTC)
+    return sorted(found, key=lambda s: (s.confirmed_at or never, s.entry.name))
