@@ -8,10 +8,15 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import CursorPagination, paginate
 from ninja.responses import Status
 
-from civicdesk.directory import selectors, services
+from civicdesk.directory import imports, selectors, services
 from civicdesk.directory.csv_formats import employees_csv, hours_cell, units_csv
+from civicdesk.directory.csv_import import decode_upload
 from civicdesk.directory.models import Channel, PhoneNumber
+from civicdesk.directory.vcard import employee_vcard as employee_vcard_text
+from civicdesk.directory.vcard import unit_vcard as unit_vcard_text
+from civicdesk.lib.http import problem
 from civicdesk.organisations import selectors as organisation_selectors
+from civicdesk.organisations.access import is_staff_actor
 
 router = Router(tags=["directory"])
 PROBLEMS = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
@@ -207,7 +212,7 @@ def unit_list(request, municipality: str | None = None):
     )
 
 
-@router.get("/directory/units/{unit_id}", response={200: UnitOut, **PROBLEMS}, summary="One unit")
+@router.get("/directory/units/{int:unit_id}", response={200: UnitOut, **PROBLEMS}, summary="One unit")
 def unit_get(request, unit_id: int):
     return selectors.unit_get(actor=request.actor, unit_id=unit_id)
 
@@ -322,3 +327,102 @@ def _csv_download(text: str, filename: str) -> HttpResponse:
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Import (CSV, with a dry run) and vCard export -------------------------------------------------------------------
+
+
+class ImportChangeOut(Schema):
+    field: str
+    old: str
+    new: str
+
+
+class ImportLineOut(Schema):
+    line: int
+    name: str
+    action: str = Field(description="new, changed or unchanged; empty when the line has errors.")
+    changes: list[ImportChangeOut]
+    errors: list[str]
+
+
+class ImportOut(Schema):
+    kind: str
+    dry_run: bool
+    applied: bool = Field(description="Whether the changes were written (never on a dry run or with errors).")
+    counts: dict[str, int] = Field(description="Lines that are new, changed, unchanged and broken.")
+    errors: list[str] = Field(description="Problems with the file as a whole (header, size, encoding).")
+    lines: list[ImportLineOut]
+
+
+def _import_out(plan, dry_run: bool) -> dict:
+    return {
+        "kind": plan.kind,
+        "dry_run": dry_run,
+        "applied": not dry_run and not plan.has_errors,
+        "counts": plan.counts,
+        "errors": plan.errors,
+        "lines": [
+            {
+                "line": row.line,
+                "name": row.name,
+                "action": row.action,
+                "changes": [vars(change) for change in row.changes],
+                "errors": row.errors,
+            }
+            for row in plan.rows
+        ],
+    }
+
+
+@router.post(
+    "/directory/import",
+    response={200: ImportOut, **PROBLEMS},
+    summary="Import units or employees from CSV",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+def directory_import(
+    request, municipality: str, kind: str = Query(..., pattern="^(units|employees)$"), dry_run: bool = True
+):
+    """The CSV file is the raw request body (``Content-Type: text/csv``, UTF-8 with or without BOM, ``,`` or ``;``
+    separated, at most 2 MB), in the columns the CSV export writes. ``dry_run`` (the default) only reports
+    what would change. A file with any broken line is never applied: the answer is 422 problem+json whose
+    ``lines`` list every line with its errors (and ``errors`` problems with the whole file)."""
+    plan = imports.directory_import(
+        actor=request.actor,
+        municipality=_municipality(request, municipality),
+        kind=kind,
+        text=decode_upload(request.body),
+        dry_run=dry_run,
+    )
+    out = _import_out(plan, dry_run)
+    if plan.has_errors:
+        return problem(422, plan.summary, title="Invalid input", **out)
+    return out
+
+
+def _vcard_download(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@router.get("/directory/units/{int:unit_id}.vcf", response={200: None, **PROBLEMS}, summary="A unit as vCard")
+def unit_vcard(request, unit_id: int):
+    """vCard 4.0 (RFC 6350, ``text/vcard``) of the unit: name, municipality, e-mail, numbers, addresses, hours."""
+    unit = selectors.unit_get(actor=request.actor, unit_id=unit_id)
+    return _vcard_download(unit_vcard_text(unit, include_internal=is_staff_actor(request.actor)), f"unit-{unit.pk}.vcf")
+
+
+@router.get("/directory/employees/{int:employee_id}.vcf", response={200: None, **PROBLEMS}, summary="A person as vCard")
+def employee_vcard(request, employee_id: int):
+    """vCard 4.0 (RFC 6350, ``text/vcard``) of the person: name, title, unit, e-mail, numbers, languages."""
+    employee = selectors.employee_get(actor=request.actor, employee_id=employee_id)
+    return _vcard_download(
+        employee_vcard_text(employee, include_internal=is_staff_actor(request.actor)), f"employee-{employee.pk}.vcf"
+    )
