@@ -40,13 +40,16 @@ KINDS = [
     # registered by higher packages (directory, contacts, cases): work rows and setting rows
     "directory unit",
     "unit hours",
+    "change request",
+    "entry version",
+    "directory policy",
     "contact",
     "person",
     "case",
     "case note",
     "sla policy",
 ]
-WORK = ("contact", "person", "case", "case note")
+WORK = ("contact", "person", "case", "case note", "change request")
 
 # role -> (username or token, (own, other municipality, other centre) slugs)
 ACTORS = {
@@ -92,6 +95,8 @@ EXPECTED = {
                 "sla policy",
                 "directory unit",
                 "unit hours",
+                "entry version",
+                "directory policy",
                 *WORK,
             )
         },
@@ -169,6 +174,21 @@ def _object_of(kind: str, slug: str):
         if kind == "directory unit":
             return unit
         return directory_services.unit_hours_set(actor=SYSTEM, unit=unit, channel="phone", hours="mon 08:00-16:00")[0]
+    if kind in ("change request", "entry version", "directory policy"):
+        from django.apps import apps
+
+        from civicdesk.directory import services as directory_services
+
+        if kind == "directory policy":
+            return directory_services.directory_policy_set(
+                actor=SYSTEM, municipality=municipality, confirm_every_days=90
+            )
+        unit = directory_services.unit_create(actor=SYSTEM, municipality=municipality, name=f"Kundetorg {slug}")
+        if kind == "entry version":
+            return apps.get_model("directory", "EntryVersion").objects.get(entry_kind="unit", entry_id=unit.pk)
+        return directory_services.change_request_submit(
+            actor=SYSTEM, municipality=municipality, kind="unit_change", unit=unit, proposed={"name": "Probe"}
+        )
     raise AssertionError(kind)
 
 
