@@ -426,3 +426,223 @@ def employee_vcard(request, employee_id: int):
     return _vcard_download(
         employee_vcard_text(employee, include_internal=is_staff_actor(request.actor)), f"employee-{employee.pk}.vcf"
     )
+
+
+# --- Keeping the directory current: change requests, versions, confirming, stale entries ------------------------
+
+
+class ChangeRequestIn(Schema):
+    municipality: str
+    kind: str = Field(description="employee_new, employee_change, employee_remove, unit_change or phone.")
+    unit_id: int | None = Field(None, description="The unit it is about; for a new person, where they work.")
+    employee_id: int | None = Field(None, description="The person it is about.")
+    proposed: dict = Field(
+        default_factory=dict,
+        description="New values by field: a person's name, title, email, handles, unit_id (a move) or phone "
+        "(a new person's direct line); a unit's name, description, email, postal_address, visiting_address; "
+        "a number's number, purpose, label and replaces (the id of the number it replaces).",
+    )
+    note: str = ""
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    municipality: str = Field(alias="municipality.slug")
+    kind: str
+    status: str
+    unit_id: int | None
+    employee_id: int | None
+    concerns: str = Field(alias="target_label")
+    proposed: dict
+    note: str
+    submitted_by: str = Field(alias="submitted_by_label")
+    submitted_at: datetime
+    decided_by: str = Field(alias="decided_by_label")
+    decided_at: datetime | None
+    decision_reason: str
+
+
+class ChangeRequestQuery(Schema):
+    municipality: str | None = None
+    status: str | None = Field(None, description="pending, approved or rejected; all when left out.")
+
+
+class ChangeRequestRejectIn(Schema):
+    reason: str = Field(description="Why, for the person who reported it.")
+
+
+class VersionOut(Schema):
+    version: int
+    action: str = Field(description="create, update, hours, phone.add, phone.remove, confirm or remove.")
+    snapshot: dict
+    changes: dict = Field(description="{field: [before, after]} against the version before.")
+    changed_by: str = Field(alias="changed_by_label")
+    changed_at: datetime
+    change_request_id: int | None
+
+
+class StaleOut(Schema):
+    kind: str = Field(description="unit or employee")
+    id: int
+    name: str
+    unit_id: int | None
+    confirmed_at: datetime | None = Field(description="Never confirmed when null.")
+
+
+class UnitPatchIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=160)
+    kind: str | None = None
+    description: str | None = None
+    email: str | None = None
+    postal_address: str | None = None
+    visiting_address: str | None = None
+    internal_only: bool | None = None
+    team_id: int | None = None
+    parent_id: int | None = None
+
+
+class EmployeePatchIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=160)
+    unit_id: int | None = Field(None, description="Moves the person to this unit.")
+    title: str | None = None
+    email: str | None = None
+    languages: list[str] | None = None
+    handles: str | None = None
+    internal_only: bool | None = None
+
+
+@router.post("/directory/change-requests", response={201: ChangeRequestOut, **PROBLEMS}, summary="Report a change")
+def change_request_submit(request, body: ChangeRequestIn):
+    """A department reports a change for the municipality admin to decide; numbers and e-mail addresses are
+    checked now (422 naming the field, all fields' messages under ``changes``)."""
+    unit = selectors.unit_get(actor=request.actor, unit_id=body.unit_id) if body.unit_id else None
+    change_request = services.change_request_submit(
+        actor=request.actor,
+        municipality=_municipality(request, body.municipality),
+        kind=body.kind,
+        unit=unit,
+        employee=_employee(request, body.employee_id),
+        proposed=body.proposed,
+        note=body.note,
+    )
+    return Status(201, change_request)
+
+
+@router.get(
+    "/directory/change-requests", response={200: list[ChangeRequestOut], **PROBLEMS}, summary="List change requests"
+)
+def change_request_list(request, query: Query[ChangeRequestQuery]):
+    """Pending requests first, then the newest."""
+    municipality = _municipality(request, query.municipality) if query.municipality else None
+    return selectors.change_request_list(actor=request.actor, municipality=municipality, status=query.status)
+
+
+@router.get(
+    "/directory/change-requests/{change_request_id}",
+    response={200: ChangeRequestOut, **PROBLEMS},
+    summary="One change request",
+)
+def change_request_get(request, change_request_id: int):
+    return selectors.change_request_get(actor=request.actor, change_request_id=change_request_id)
+
+
+@router.post(
+    "/directory/change-requests/{change_request_id}/approve",
+    response={200: ChangeRequestOut, **PROBLEMS},
+    summary="Approve and apply a change",
+)
+def change_request_approve(request, change_request_id: int):
+    """The municipality admin's: makes the change, leaving a version that names the request (403 for
+    others, 409 when decided already)."""
+    change_request = selectors.change_request_get(actor=request.actor, change_request_id=change_request_id)
+    return services.change_request_approve(actor=request.actor, change_request=change_request)
+
+
+@router.post(
+    "/directory/change-requests/{change_request_id}/reject",
+    response={200: ChangeRequestOut, **PROBLEMS},
+    summary="Reject a change",
+)
+def change_request_reject(request, change_request_id: int, body: ChangeRequestRejectIn):
+    """The municipality admin's, with a reason; the directory stays as it was."""
+    change_request = selectors.change_request_get(actor=request.actor, change_request_id=change_request_id)
+    return services.change_request_reject(actor=request.actor, change_request=change_request, reason=body.reason)
+
+
+@router.get(
+    "/directory/units/{unit_id}/versions", response={200: list[VersionOut], **PROBLEMS}, summary="A unit's history"
+)
+def unit_versions(request, unit_id: int):
+    unit = selectors.unit_get(actor=request.actor, unit_id=unit_id)
+    return selectors.entry_versions(actor=request.actor, entry=unit)
+
+
+@router.get(
+    "/directory/employees/{employee_id}/versions",
+    response={200: list[VersionOut], **PROBLEMS},
+    summary="A person's history",
+)
+def employee_versions(request, employee_id: int):
+    employee = selectors.employee_get(actor=request.actor, employee_id=employee_id)
+    return selectors.entry_versions(actor=request.actor, entry=employee)
+
+
+@router.post("/directory/units/{unit_id}/confirm", response={200: UnitOut, **PROBLEMS}, summary="Confirm a unit")
+def unit_confirm(request, unit_id: int):
+    """The unit is still as the directory says (its admins, or people listed in it)."""
+    unit = selectors.unit_get(actor=request.actor, unit_id=unit_id)
+    services.entry_confirm(actor=request.actor, entry=unit)
+    return selectors.unit_get(actor=request.actor, unit_id=unit_id)
+
+
+@router.post(
+    "/directory/employees/{employee_id}/confirm", response={200: EmployeeOut, **PROBLEMS}, summary="Confirm a person"
+)
+def employee_confirm(request, employee_id: int):
+    """The person is still as the directory says (its admins, the person, or their colleagues)."""
+    employee = selectors.employee_get(actor=request.actor, employee_id=employee_id)
+    return services.entry_confirm(actor=request.actor, entry=employee)
+
+
+@router.get("/directory/stale", response={200: list[StaleOut], **PROBLEMS}, summary="Entries to confirm")
+def stale_entries(request, municipality: str):
+    """Units and people not confirmed within the municipality's period, or never; oldest first."""
+    stale = selectors.stale_entries(actor=request.actor, municipality=_municipality(request, municipality))
+    return [
+        {
+            "kind": s.kind,
+            "id": s.entry.pk,
+            "name": s.entry.name,
+            "unit_id": s.entry.pk if s.kind == "unit" else s.entry.unit_id,
+            "confirmed_at": s.confirmed_at,
+        }
+        for s in stale
+    ]
+
+
+@router.patch("/directory/units/{int:unit_id}", response={200: UnitOut, **PROBLEMS}, summary="Change a unit")
+def unit_update(request, unit_id: int, body: UnitPatchIn):
+    """Only the fields given change; the municipality admin's."""
+    unit = selectors.unit_get(actor=request.actor, unit_id=unit_id)
+    changes = body.dict(exclude_unset=True)
+    if "team_id" in changes:
+        team_id = changes.pop("team_id")
+        changes["team"] = organisation_selectors.team_get(actor=request.actor, team_id=team_id) if team_id else None
+    if "parent_id" in changes:
+        parent_id = changes.pop("parent_id")
+        changes["parent"] = selectors.unit_get(actor=request.actor, unit_id=parent_id) if parent_id else None
+    services.unit_update(actor=request.actor, unit=unit, **changes)
+    return selectors.unit_get(actor=request.actor, unit_id=unit_id)
+
+
+@router.patch(
+    "/directory/employees/{int:employee_id}", response={200: EmployeeOut, **PROBLEMS}, summary="Change a person"
+)
+def employee_update(request, employee_id: int, body: EmployeePatchIn):
+    """Only the fields given change; a new ``unit_id`` moves the person. The municipality admin's."""
+    employee = selectors.employee_get(actor=request.actor, employee_id=employee_id)
+    changes = body.dict(exclude_unset=True)
+    if "unit_id" in changes:
+        unit_id = changes.pop("unit_id")
+        changes["unit"] = selectors.unit_get(actor=request.actor, unit_id=unit_id) if unit_id else None
+    return services.employee_update(actor=request.actor, employee=employee, **changes)

@@ -227,3 +227,82 @@ def test_pending_requests_come_first(caseworker, municipality_admin, gulen, bygg
     assert listed.index(first) < listed.index(second)
     pending = selectors.change_request_list(actor=municipality_admin, status=ChangeRequest.Status.PENDING)
     assert second not in pending
+
+
+def _post(client, path, body):
+    return client.post(path, body, content_type="application/json")
+
+
+def test_api_round_trip_report_approve_history_and_stale(
+    client_for, caseworker, municipality_admin, person, django_assert_max_num_queries
+):
+    reported = _post(
+        client_for(caseworker),
+        "/api/directory/change-requests",
+        {
+            "municipality": "gulen",
+            "kind": "employee_change",
+            "employee_id": person.pk,
+            "proposed": {"title": "Seniorrådgjevar"},
+            "note": "Promoted",
+        },
+    )
+    assert reported.status_code == 201, reported.content
+    request_id = reported.json()["id"]
+    assert reported.json()["submitted_by"] == "gulen.caseworker"
+    assert _post(client_for(caseworker), f"/api/directory/change-requests/{request_id}/approve", {}).status_code == 403
+
+    admin = client_for(municipality_admin)
+    with django_assert_max_num_queries(12):
+        listed = admin.get("/api/directory/change-requests?municipality=gulen&status=pending").json()
+    assert [r["id"] for r in listed] == [request_id]
+    approved = _post(admin, f"/api/directory/change-requests/{request_id}/approve", {})
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["status"] == "approved" and approved.json()["decided_by"] == "gulen.admin"
+    again = _post(admin, f"/api/directory/change-requests/{request_id}/reject", {"reason": "No"})
+    assert again.status_code == 409
+
+    versions = admin.get(f"/api/directory/employees/{person.pk}/versions").json()
+    assert versions[0]["changes"]["title"] == ["Byggesakshandsamar", "Seniorrådgjevar"]
+    assert versions[0]["change_request_id"] == request_id
+
+    Unit.objects.filter(name="Byggesak Gulen").update(confirmed_at=timezone.now() - timedelta(days=400))
+    stale = admin.get("/api/directory/stale?municipality=gulen").json()
+    assert stale[0]["name"] == "Byggesak Gulen"
+    assert _post(admin, f"/api/directory/units/{stale[0]['id']}/confirm", {}).status_code == 200
+    assert "Byggesak Gulen" not in [s["name"] for s in admin.get("/api/directory/stale?municipality=gulen").json()]
+
+
+def test_api_refuses_a_bad_email_naming_the_field(client_for, caseworker, byggesak):
+    response = _post(
+        client_for(caseworker),
+        "/api/directory/change-requests",
+        {"municipality": "gulen", "kind": "unit_change", "unit_id": byggesak.pk, "proposed": {"email": "byggesak@"}},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "field": "email",
+        "message": "This is not an e-mail address. Write it as name@example.com.",
+    }
+
+
+def test_api_outsider_sees_no_request_and_the_admin_patches_a_unit(
+    client_for, caseworker, outsider, municipality_admin, byggesak
+):
+    reported = _post(
+        client_for(caseworker),
+        "/api/directory/change-requests",
+        {"municipality": "gulen", "kind": "unit_change", "unit_id": byggesak.pk, "proposed": {"name": "Byggesak"}},
+    ).json()
+    assert client_for(outsider).get(f"/api/directory/change-requests/{reported['id']}").status_code == 404
+    patched = client_for(municipality_admin).patch(
+        f"/api/directory/units/{byggesak.pk}", {"visiting_address": "Eivindvik"}, content_type="application/json"
+    )
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["visiting_address"] == "Eivindvik"
+    assert (
+        client_for(caseworker)
+        .patch(f"/api/directory/units/{byggesak.pk}", {"name": "X"}, content_type="application/json")
+        .status_code
+        == 403
+    )
