@@ -415,3 +415,14 @@ def stale_entries(*, actor: Actor, municipality: Municipality, at: datetime | No
     found = [StaleEntry("unit", u) for u in units] + [StaleEntry("employee", e) for e in employees]
     never = datetime.min.replace(tzinfo=UTC)
     return sorted(found, key=lambda s: (s.confirmed_at or never, s.entry.name))
+
+
+def can_decide_changes(*, actor: Actor, municipality: Municipality) -> bool:
+    """Whether the actor approves and rejects the municipality's change requests (its admins do)."""
+    return access.can(actor, Action.CHANGE, Unit(municipality=municipality))
+
+
+def phone_list(*, actor: Actor, municipality: Municipality) -> QuerySet[PhoneNumber]:
+    """The municipality's numbers with their unit or person, as a change request offers them to replace."""
+    phones = access.visible(actor, PhoneNumber.objects.filter(municipality=municipality))
+    return phones.select_related("unit", "employee").order_by("number")
