@@ -28,6 +28,11 @@ class ContactLogForm(DsFormMixin, forms.Form):
     forward_team = forms.ModelChoiceField(label=_("Forward to team"), queryset=None, required=False)
     forward_person = forms.ModelChoiceField(label=_("Forward to person"), queryset=None, required=False)
     callback = forms.BooleanField(label=_("The caller wants to be called back"), required=False)
+    forward_to = forms.CharField(required=False, max_length=40)  # "unit:12" / "employee:5" from the directory
+    send_directory_link = forms.BooleanField(
+        label=_("E-mail the caller this entry and its directory link (internal callers: next time they look it up)"),
+        required=False,
+    )
     outcome = forms.ChoiceField(choices=[(o.value, o.label) for o in Outcome if o != Outcome.OPEN], required=False)
 
     def __init__(self, *args, municipalities, topics, teams, people, **kwargs):
@@ -41,7 +46,7 @@ class ContactLogForm(DsFormMixin, forms.Form):
         )
         self.fields["forward_person"].queryset = people
         self.fields["forward_person"].label_from_instance = lambda user: user.get_full_name() or user.username
-        for name in ("interpreter_used", "callback"):
+        for name in ("interpreter_used", "callback", "send_directory_link"):
             self.fields[name].widget.attrs["class"] = "ds-input"
         self.fields["caller_phone"].widget.attrs.update({"autocomplete": "off", "inputmode": "tel"})
 

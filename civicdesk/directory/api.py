@@ -16,7 +16,7 @@ from civicdesk.directory.vcard import employee_vcard as employee_vcard_text
 from civicdesk.directory.vcard import unit_vcard as unit_vcard_text
 from civicdesk.lib.http import problem
 from civicdesk.organisations import selectors as organisation_selectors
-from civicdesk.organisations.access import is_staff_actor
+from civicdesk.organisations.access import is_internal_actor
 
 router = Router(tags=["directory"])
 PROBLEMS = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
@@ -180,6 +180,61 @@ class ReferralQuery(Schema):
     language: str = ""
     postcode: str = ""
     channel: Channel = Channel.PHONE
+
+
+class FoundOut(Schema):
+    kind: str = Field(description="unit or employee")
+    id: int
+    municipality: str
+    name: str
+    detail: str = Field(description="A person's title and unit; a unit's kind and what it is part of.")
+    unit_id: int | None
+    phone: str | None
+    open_now: bool | None = Field(description="Whether the unit (a person's unit) answers the phone now.")
+    closes_at: datetime | None
+    next_open: datetime | None
+    matched: list[str] = Field(description="Which fields matched: name, number, title, topic, text.")
+    topics: list[str] = Field(description="Topics the unit is responsible for.")
+
+
+class SearchOut(Schema):
+    results: list[FoundOut]
+    typos_forgiven: bool
+
+
+class SearchQuery(Schema):
+    q: str = Field(max_length=200, description="What was typed so far; at least two letters or digits.")
+    municipality: str | None = None
+    limit: int = Field(10, ge=1, le=50)
+
+
+def found_out(found) -> dict:
+    entry, state = found.entry, found.openness
+    return {
+        "kind": found.kind,
+        "id": entry.pk,
+        "municipality": entry.municipality.slug,
+        "name": entry.name,
+        "detail": found.detail,
+        "unit_id": found.unit.pk if found.unit else None,
+        "phone": found.phone.number if found.phone else None,
+        "open_now": state.open_now if state else None,
+        "closes_at": state.closes_at if state else None,
+        "next_open": state.next_open if state else None,
+        "matched": sorted(found.matched),
+        "topics": [str(topic) for topic in found.topics],
+    }
+
+
+@router.get("/directory/search", response={200: SearchOut, **PROBLEMS}, summary="Search as you type")
+def search(request, query: Query[SearchQuery]):
+    """Units and people by name, title, number, topic handled or what they do; forgives typos and the
+    Nordic spellings of one letter (æ/ä, ø/ö, å/aa)."""
+    municipality = _municipality(request, query.municipality) if query.municipality else None
+    found, forgiven = selectors.directory_search(
+        actor=request.actor, query=query.q, municipality=municipality, limit=query.limit
+    )
+    return {"results": [found_out(f) for f in found], "typos_forgiven": forgiven}
 
 
 def _employee(request, employee_id):
@@ -416,7 +471,9 @@ def _vcard_download(text: str, filename: str) -> HttpResponse:
 def unit_vcard(request, unit_id: int):
     """vCard 4.0 (RFC 6350, ``text/vcard``) of the unit: name, municipality, e-mail, numbers, addresses, hours."""
     unit = selectors.unit_get(actor=request.actor, unit_id=unit_id)
-    return _vcard_download(unit_vcard_text(unit, include_internal=is_staff_actor(request.actor)), f"unit-{unit.pk}.vcf")
+    return _vcard_download(
+        unit_vcard_text(unit, include_internal=is_internal_actor(request.actor)), f"unit-{unit.pk}.vcf"
+    )
 
 
 @router.get("/directory/employees/{int:employee_id}.vcf", response={200: None, **PROBLEMS}, summary="A person as vCard")
@@ -424,7 +481,7 @@ def employee_vcard(request, employee_id: int):
     """vCard 4.0 (RFC 6350, ``text/vcard``) of the person: name, title, unit, e-mail, numbers, languages."""
     employee = selectors.employee_get(actor=request.actor, employee_id=employee_id)
     return _vcard_download(
-        employee_vcard_text(employee, include_internal=is_staff_actor(request.actor)), f"employee-{employee.pk}.vcf"
+        employee_vcard_text(employee, include_internal=is_internal_actor(request.actor)), f"employee-{employee.pk}.vcf"
     )
 
 

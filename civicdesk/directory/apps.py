@@ -14,18 +14,20 @@ class DirectoryConfig(AppConfig):
         from civicdesk.organisations.context_processors import register_navigation
         from civicdesk.organisations.models import Municipality, Role, Topic
 
-        # Staff who reach a municipality look its directory up; its admins keep it current.
-        for model in (models.Unit, models.Employee, models.PhoneNumber, models.Responsibility):
-            access.register_setting_kind(model)
+        # Staff who reach a municipality look its directory up; its admins keep it current. Its citizens see
+        # what is not internal-only, its employees all of it (so they find internal numbers themselves).
+        for model in (models.Unit, models.Employee, models.PhoneNumber):
+            access.register_setting_kind(model, public=True, internal_field="internal_only")
+        access.register_setting_kind(models.Responsibility, public=True, internal_field="unit__internal_only")
         for model in (models.UnitHours, models.UnitClosure):
-            access.register_setting_kind(model, owner="unit__municipality_id")
+            access.register_setting_kind(model, owner="unit__municipality_id", public=True)
         # Any staff member who reaches the municipality reports a change; deciding it changes the entry,
         # which only its admins may (services.changes). Versions and the confirm period are like settings.
         access.register_work_kind(models.ChangeRequest, token_permission=access.Permission.WRITE_ORGANISATION)
         for model in (models.EntryVersion, models.DirectoryPolicy):
             access.register_setting_kind(model)
 
-        for role in (Role.AGENT, Role.SUPERVISOR, Role.CASEWORKER, Role.MUNICIPALITY_ADMIN):
+        for role in (Role.AGENT, Role.SUPERVISOR, Role.CASEWORKER, Role.MUNICIPALITY_ADMIN, "portal"):
             register_navigation(role, "directory:directory", _("Directory"))
 
         # The search index of a municipality is built again when anything it holds changes there.

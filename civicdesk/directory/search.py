@@ -13,6 +13,7 @@ a typo in a word still being typed. Edit distance comes from ``rapidfuzz``, over
 of the index's words.
 """
 
+import heapq
 import re
 import secrets
 import time
@@ -35,6 +36,7 @@ FUZZY_FROM_LENGTH = 4
 
 # How much a word counts by where it stands in the entry.
 NAME, NUMBER, TITLE, TOPIC, TEXT = 4.0, 4.0, 2.0, 1.5, 0.75
+MAX_WEIGHT = max(NAME, NUMBER, TITLE, TOPIC, TEXT)
 
 _LETTERS = str.maketrans({"æ": "a", "ä": "a", "ø": "o", "ö": "o", "å": "a", "ð": "d", "þ": "th", "ß": "ss"})
 _PAIRS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
@@ -45,15 +47,17 @@ _NUMBER_QUERY = re.compile(r"^[\d\s+()./-]+$")
 def fold(text: str) -> str:
     """One spelling for what Nordic writers spell several ways: ``Sørensen``, ``Sörensen``, ``Soerensen``
     and ``Sorensen`` all fold to ``sorensen``; ``Åsane`` and ``Aasane`` to ``asane``; accents go."""
-    text = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = text.casefold().translate(_LETTERS)
+    if not text.isascii():
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
     for pair, letter in _PAIRS:
-        text = text.replace(pair, letter)
+        if pair in text:
+            text = text.replace(pair, letter)
     return text
 
 
 def words_of(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    return _WORD.findall(fold(text)) if text else []
 
 
 def query_words(query: str) -> list[str]:
@@ -66,13 +70,14 @@ def query_words(query: str) -> list[str]:
 
 
 def number_words(number: str) -> list[str]:
-    """How a number may be typed: whole with country code, national, or its last four digits (the
+    """How a number (E.164) may be typed: whole with country code, national, or its last four digits (the
     extension people know)."""
     digits = number.lstrip("+")
-    try:
-        national = str(phonenumbers.parse(number).national_number)
-    except phonenumbers.NumberParseException:
-        national = digits
+    national = digits
+    for length in (1, 2, 3):  # country codes are one to three digits and none is a prefix of another
+        if int(digits[:length] or 0) in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            national = digits[length:]
+            break
     return [digits, national, national[-4:]]
 
 
@@ -85,6 +90,7 @@ class Entry:
     pk: int
     name: str
     internal_only: bool
+    order: tuple  # among equal scores: units first, then by name
 
 
 @dataclass(frozen=True)
@@ -95,53 +101,64 @@ class Hit:
     matched: frozenset[str]  # the fields that matched: "name", "number", "title", "topic", "text"
 
 
+Posting = tuple[int, float, str, bool]  # entry number, weight, field, internal-only number
+
+
 @dataclass
 class MunicipalityIndex:
-    """Folded word → [(entry number, weight, field, internal)], and the sorted words for prefixes."""
+    """Folded word → postings, each entry's own words, and the sorted words for prefixes (with the running
+    count of postings, so how many entries a prefix reaches is two lookups)."""
 
     municipality_id: int
     entries: list[Entry] = field(default_factory=list)
-    postings: dict[str, list[tuple[int, float, str, bool]]] = field(default_factory=dict)
+    own_words: list[list[tuple[str, float, str, bool]]] = field(default_factory=list)
+    postings: dict[str, list[Posting]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
+    _running: list[int] = field(default_factory=list)
     _prefixes: dict[int, list[str]] = field(default_factory=dict)
 
     def add(self, entry: Entry, weighted: list[tuple[str, float, str, bool]]) -> None:
         number = len(self.entries)
-        self.entries.append(entry)
         best: dict[str, tuple[float, str, bool]] = {}
         for word, weight, where, internal in weighted:
             kept = best.get(word)
             if kept is None or (weight, not internal) > (kept[0], not kept[2]):
                 best[word] = (weight, where, internal)
+        self.entries.append(entry)
+        self.own_words.append([(word, *kept) for word, kept in best.items()])
         for word, (weight, where, internal) in best.items():
             self.postings.setdefault(word, []).append((number, weight, where, internal))
 
     def seal(self) -> None:
         self.words = sorted(self.postings)
+        running, total = [0], 0
+        for word in self.words:
+            total += len(self.postings[word])
+            running.append(total)
+        self._running = running
+
+    def _span(self, prefix: str) -> tuple[int, int]:
+        return bisect_left(self.words, prefix), bisect_left(self.words, prefix + "\U0010ffff")
 
     def starting_with(self, prefix: str) -> list[str]:
-        words = self.words
-        start = bisect_left(words, prefix)
-        end = start
-        while end < len(words) and words[end].startswith(prefix):
-            end += 1
-        return words[start:end]
+        start, end = self._span(prefix)
+        return self.words[start:end]
 
-    def near(self, word: str) -> list[tuple[str, int]]:
-        """Words whose beginning is within the typo allowance of ``word``, with the distance."""
+    def near(self, word: str) -> dict[str, int]:
+        """Words whose beginning is within the typo allowance of ``word`` but does not start with it, with
+        the distance."""
         allowed = 1 if len(word) < 8 else 2
         found: dict[str, int] = {}
         for length in range(len(word) - allowed, len(word) + allowed + 1):
-            prefixes = self._prefixes_of(length)
             for prefix, distance, _index in process.extract(
-                word, prefixes, scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
+                word, self._prefixes_of(length), scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
             ):
                 if distance == 0:
                     continue
                 for full in self.starting_with(prefix):
-                    if distance < found.get(full, allowed + 1):
+                    if distance < found.get(full, allowed + 1) and not full.startswith(word):
                         found[full] = int(distance)
-        return list(found.items())
+        return found
 
     def _prefixes_of(self, length: int) -> list[str]:
         if length < 2:
@@ -152,37 +169,91 @@ class MunicipalityIndex:
             self._prefixes[length] = prefixes
         return prefixes
 
-    def match(self, words: list[str], *, fuzzy: bool, internal: bool) -> dict[int, tuple[float, set[str]]]:
-        """Entries having every word (as a word or the beginning of one; with ``fuzzy`` also within a
-        typo or two), with their score and the fields that matched."""
-        result: dict[int, tuple[float, set[str]]] | None = None
+    def match(self, words: list[str], *, fuzzy: bool, internal: bool, limit: int) -> list[tuple[float, int, set]]:
+        """The best ``limit`` entries having every word (as a word or the beginning of one; with ``fuzzy``
+        also within a typo or two): (score, entry number, fields that matched), best first.
+
+        The word reaching the fewest entries picks the candidates; each candidate's own words are then
+        checked for the others, so a short word typed beside a long one costs nothing. A single word stops
+        as soon as no entry not yet seen could beat the best ``limit``."""
+        near = {
+            word: self.near(word) if fuzzy and len(word) >= FUZZY_FROM_LENGTH and word.isalpha() else {}
+            for word in words
+        }
+        reach = []
         for word in words:
-            scores: dict[int, tuple[float, str]] = {}
-            for found, quality in self._candidates(word, fuzzy=fuzzy):
+            start, end = self._span(word)
+            fuzzy_reach = sum(len(self.postings[found]) for found in near[word])
+            reach.append(self._running[end] - self._running[start] + fuzzy_reach)
+        driver = min(range(len(words)), key=reach.__getitem__)
+        candidates = self._scores_of(words[driver], near[words[driver]], internal, limit if len(words) == 1 else 0)
+        others = [(word, near[word]) for position, word in enumerate(words) if position != driver]
+        results = []
+        for number, (score, where) in candidates.items():
+            fields = {where}
+            for word, close in others:
+                best, best_where = _best_in(self.own_words[number], word, close, internal)
+                if not best:
+                    break
+                score += best
+                fields.add(best_where)
+            else:
+                if internal or not self.entries[number].internal_only:
+                    results.append((score, number, fields))
+        entries = self.entries
+        return heapq.nsmallest(limit, results, key=lambda item: (-item[0], entries[item[1]].order))
+
+    def _scores_of(self, word: str, close: dict[str, int], internal: bool, stop_at: int) -> dict[int, tuple]:
+        """Entry → (best score, field) for one word; with ``stop_at`` only until that many entries are
+        certain to be the best."""
+        levels: dict[float, list[str]] = {}
+        for found in self.starting_with(word):
+            levels.setdefault(_quality(word, found), []).append(found)
+        for found, distance in close.items():
+            levels.setdefault(_fuzzy_quality(distance), []).append(found)
+        scores: dict[int, tuple[float, str]] = {}
+        ordered = sorted(levels, reverse=True)
+        for position, quality in enumerate(ordered):
+            for found in levels[quality]:
                 for number, weight, where, is_internal in self.postings[found]:
                     if is_internal and not internal:
                         continue
                     score = quality * weight
-                    if score > scores.get(number, (0.0, ""))[0]:
+                    if score > scores.get(number, _NOTHING)[0]:
                         scores[number] = (score, where)
-            if result is None:
-                result = {number: (score, {where}) for number, (score, where) in scores.items()}
-            else:
-                result = {
-                    number: (total + scores[number][0], fields | {scores[number][1]})
-                    for number, (total, fields) in result.items()
-                    if number in scores
-                }
-            if not result:
-                return {}
-        return result or {}
+            if stop_at and position + 1 < len(ordered) and len(scores) >= stop_at:
+                bound = ordered[position + 1] * MAX_WEIGHT
+                if sum(1 for score, _where in scores.values() if score >= bound) >= stop_at:
+                    break
+        return scores
 
-    def _candidates(self, word: str, *, fuzzy: bool):
-        for found in self.starting_with(word):
-            yield found, (1.0 if found == word else 0.6 + 0.3 * len(word) / len(found))
-        if fuzzy and len(word) >= FUZZY_FROM_LENGTH and word.isalpha():
-            for found, distance in self.near(word):
-                yield found, 0.5 - 0.15 * distance
+
+_NOTHING = (0.0, "")
+
+
+def _quality(word: str, found: str) -> float:
+    """1 for the word itself; a beginning counts more the more of the word it is."""
+    return 1.0 if found == word else 0.6 + round(0.3 * len(word) / len(found), 3)
+
+
+def _fuzzy_quality(distance: int) -> float:
+    return 0.5 - 0.15 * distance
+
+
+def _best_in(own: list, word: str, close: dict[str, int], internal: bool) -> tuple[float, str]:
+    best, best_where = 0.0, ""
+    for found, weight, where, is_internal in own:
+        if is_internal and not internal:
+            continue
+        if found.startswith(word):
+            quality = _quality(word, found)
+        elif found in close:
+            quality = _fuzzy_quality(close[found])
+        else:
+            continue
+        if quality * weight > best:
+            best, best_where = quality * weight, where
+    return best, best_where
 
 
 def build(municipality_id: int) -> MunicipalityIndex:
@@ -198,7 +269,7 @@ def build(municipality_id: int) -> MunicipalityIndex:
         unit_names[pk] = name
         weighted = _weigh(name, NAME, "name") + _weigh(parent or "", TEXT, "text")
         weighted += _weigh(f"{description} {email.partition('@')[0]} {visiting}", TEXT, "text")
-        units[pk] = [Entry("unit", pk, name, internal_only), weighted]
+        units[pk] = [Entry("unit", pk, name, internal_only, (0, fold(name), pk)), weighted]
     employee_rows = Employee.objects.filter(municipality_id=municipality_id).values_list(
         "pk", "name", "title", "email", "handles", "internal_only", "unit_id"
     )
@@ -206,7 +277,7 @@ def build(municipality_id: int) -> MunicipalityIndex:
         weighted = _weigh(name, NAME, "name") + _weigh(title, TITLE, "title")
         weighted += _weigh(unit_names.get(unit_id, ""), TITLE, "title") + _weigh(handles, TOPIC, "topic")
         weighted += _weigh(email.partition("@")[0], TEXT, "text")
-        people[pk] = [Entry("employee", pk, name, internal_only), weighted]
+        people[pk] = [Entry("employee", pk, name, internal_only, (1, fold(name), pk)), weighted]
     phone_rows = PhoneNumber.objects.filter(municipality_id=municipality_id).values_list(
         "unit_id", "employee_id", "number", "internal_only"
     )
@@ -314,23 +385,20 @@ def search(query: str, municipality_ids: list[int], *, internal: bool, limit: in
     if sum(len(word) for word in words) < MIN_QUERY_LENGTH:
         return [], False
     indexes = INDEXES.of(sorted(municipality_ids))
-    hits = _hits(indexes, words, fuzzy=False, internal=internal)
+    hits = _hits(indexes, words, fuzzy=False, internal=internal, limit=limit)
     forgiven = False
     if len(hits) < limit:
-        fuzzy_hits = _hits(indexes, words, fuzzy=True, internal=internal)
+        fuzzy_hits = _hits(indexes, words, fuzzy=True, internal=internal, limit=limit)
         forgiven = len(fuzzy_hits) > len(hits)
         hits = fuzzy_hits
-    kind_order = {"unit": 0, "employee": 1}
-    hits.sort(key=lambda hit: (-hit.score, kind_order[hit.entry.kind], fold(hit.entry.name), hit.entry.pk))
-    return hits[:limit], forgiven
+    return hits, forgiven
 
 
-def _hits(indexes: list[MunicipalityIndex], words: list[str], *, fuzzy: bool, internal: bool) -> list[Hit]:
-    hits = []
-    for index in indexes:
-        for number, (score, fields) in index.match(words, fuzzy=fuzzy, internal=internal).items():
-            entry = index.entries[number]
-            if entry.internal_only and not internal:
-                continue
-            hits.append(Hit(entry, index.municipality_id, score, frozenset(fields)))
-    return hits
+def _hits(indexes: list[MunicipalityIndex], words: list[str], *, fuzzy: bool, internal: bool, limit: int) -> list[Hit]:
+    hits = [
+        Hit(index.entries[number], index.municipality_id, score, frozenset(fields))
+        for index in indexes
+        for score, number, fields in index.match(words, fuzzy=fuzzy, internal=internal, limit=limit)
+    ]
+    hits.sort(key=lambda hit: (-hit.score, hit.entry.order))
+    return hits[:limit]

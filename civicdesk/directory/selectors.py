@@ -25,9 +25,10 @@ from civicdesk.directory.models import (
 )
 from civicdesk.directory.postcodes import covers
 from civicdesk.lib.contact_points import phone_display
+from civicdesk.lib.errors import NotFound
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Action, Actor
-from civicdesk.organisations.models import Municipality, Topic
+from civicdesk.organisations.models import Municipality, Team, Topic, User
 
 UNIT_NUMBER_ORDER = (PhoneNumber.Purpose.QUEUE, PhoneNumber.Purpose.MAIN, PhoneNumber.Purpose.DIRECT)
 PERSON_NUMBER_ORDER = (PhoneNumber.Purpose.DIRECT, PhoneNumber.Purpose.MOBILE, PhoneNumber.Purpose.MAIN)
@@ -40,6 +41,11 @@ class Candidate:
     employee: Employee | None
     phone: PhoneNumber | None
     openness: Openness
+
+    @property
+    def key(self) -> str:
+        """What the contact log's forward choice sends: the person when one is named, else the unit."""
+        return f"employee:{self.employee.pk}" if self.employee else f"unit:{self.unit.pk}"
 
 
 @dataclass(frozen=True)
@@ -195,10 +201,14 @@ class Found:
         return phone_display(self.phone.number) if self.phone else ""
 
     @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.entry.pk}"
+
+    @property
     def detail(self) -> str:
         entry = self.entry
         if self.kind == "employee":
-            return " · ".join(part for part in (entry.title, entry.unit.name if entry.unit else "") if part)
+            return " · ".join(part for part in (entry.title, self.unit.name if self.unit else "") if part)
         parts = [entry.get_kind_display()]
         if entry.parent_id:
             parts.append(entry.parent.name)
@@ -214,26 +224,30 @@ def directory_search(
     municipalities = access.visible(actor, Municipality.objects.all())
     if municipality is not None:
         municipalities = municipalities.filter(pk=municipality.pk)
-    internal = access.is_staff_actor(actor)
+    internal = access.is_internal_actor(actor)
     hits, forgiven = search.search(
         query, list(municipalities.values_list("pk", flat=True)), internal=internal, limit=limit
     )
-    wanted = {"unit": [h.entry.pk for h in hits if h.entry.kind == "unit"]}
-    wanted["employee"] = [h.entry.pk for h in hits if h.entry.kind == "employee"]
-    units = _with_hours(access.visible(actor, Unit.objects.filter(pk__in=wanted["unit"]))).prefetch_related(
-        Prefetch("responsibilities", queryset=Responsibility.objects.select_related("topic"))
+    people = access.visible(
+        actor, Employee.objects.filter(pk__in=[h.entry.pk for h in hits if h.entry.kind == "employee"])
     )
-    employees = access.visible(actor, Employee.objects.filter(pk__in=wanted["employee"])).select_related(
-        "unit__municipality"
-    )
-    employees = employees.prefetch_related("phones", "unit__phones", "unit__hours", "unit__closures")
-    loaded = {("unit", u.pk): u for u in units} | {("employee", e.pk): e for e in employees}
+    people = {person.pk: person for person in people.select_related("municipality").prefetch_related("phones")}
+    unit_ids = {h.entry.pk for h in hits if h.entry.kind == "unit"} | {p.unit_id for p in people.values() if p.unit_id}
+    units = _with_hours(access.visible(actor, Unit.objects.filter(pk__in=unit_ids)))
+    if any("topic" in hit.matched for hit in hits):
+        units = units.prefetch_related(
+            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("topic"))
+        )
+    units = {unit.pk: unit for unit in units}
     at = at or timezone.now()
     found = []
     for hit in hits:
-        entry = loaded.get((hit.entry.kind, hit.entry.pk))
-        if entry is not None:
-            found.append(_found(hit, entry, internal, at))
+        if hit.entry.kind == "unit" and hit.entry.pk in units:
+            unit = units[hit.entry.pk]
+            found.append(_found(hit, unit, unit, internal, at))
+        elif hit.entry.kind == "employee" and hit.entry.pk in people:
+            person = people[hit.entry.pk]
+            found.append(_found(hit, person, units.get(person.unit_id), internal, at))
     return found, forgiven
 
 
@@ -241,17 +255,18 @@ def _with_hours(units):
     return units.select_related("municipality", "parent").prefetch_related("phones", "hours", "closures")
 
 
-def _found(hit, entry, internal: bool, at: datetime) -> Found:
-    unit = entry if hit.entry.kind == "unit" else entry.unit
-    phones = [p for p in entry.phones.all() if internal or not p.internal_only]
-    order = UNIT_NUMBER_ORDER if unit is entry else PERSON_NUMBER_ORDER
-    phone = best_number(phones, order)
+def _found(hit, entry, unit: Unit | None, internal: bool, at: datetime) -> Found:
+    phone = best_number(
+        _shown(entry.phones.all(), internal), UNIT_NUMBER_ORDER if unit is entry else PERSON_NUMBER_ORDER
+    )
     if phone is None and unit is not None and unit is not entry:
-        phone = best_number([p for p in unit.phones.all() if internal or not p.internal_only], UNIT_NUMBER_ORDER)
+        phone = best_number(_shown(unit.phones.all(), internal), UNIT_NUMBER_ORDER)
     state = None
     if unit is not None:
         state = openness(unit_calendar(unit, Channel.PHONE, unit.hours.all(), unit.closures.all()), at)
-    topics = [r.topic for r in entry.responsibilities.all()] if unit is entry else []
+    topics = []
+    if unit is entry and "topic" in hit.matched:
+        topics = [responsibility.topic for responsibility in entry.responsibilities.all()]
     return Found(hit.entry.kind, entry, unit, phone, state, hit.matched, topics)
 
 
@@ -319,18 +334,13 @@ def _channels(unit: Unit, at: datetime) -> list[ChannelHours]:
     ]
 
 
-def _shown_phones(actor: Actor, phones) -> list[PhoneNumber]:
-    internal = access.is_staff_actor(actor)
-    return [phone for phone in phones if internal or not phone.internal_only]
-
-
 def unit_card(*, actor: Actor, unit_id: int, at: datetime | None = None) -> UnitCard:
     at = at or timezone.now()
     unit = access.get_visible(actor, _with_hours(Unit.objects.all()), pk=unit_id)
     today = at.astimezone(ZoneInfo(unit.municipality.time_zone)).date()
     return UnitCard(
         unit=unit,
-        phones=_shown_phones(actor, unit.phones.all()),
+        phones=_shown(unit.phones.all(), access.is_internal_actor(actor)),
         channels=_channels(unit, at),
         exceptions=[closure for closure in unit.closures.all() if closure.date >= today],
         parts=list(access.visible(actor, unit.parts.all()).order_by("name")),
@@ -351,7 +361,7 @@ def employee_card(*, actor: Actor, employee_id: int, at: datetime | None = None)
     responsibilities = access.visible(actor, Responsibility.objects.filter(employee=employee))
     return EmployeeCard(
         employee=employee,
-        phones=_shown_phones(actor, employee.phones.all()),
+        phones=_shown(employee.phones.all(), access.is_internal_actor(actor)),
         unit_card=unit_card_,
         responsibilities=list(responsibilities.select_related("topic", "unit").order_by("topic__key", "rank")),
     )
@@ -426,3 +436,41 @@ def phone_list(*, actor: Actor, municipality: Municipality) -> QuerySet[PhoneNum
     """The municipality's numbers with their unit or person, as a change request offers them to replace."""
     phones = access.visible(actor, PhoneNumber.objects.filter(municipality=municipality))
     return phones.select_related("unit", "employee").order_by("number")
+
+
+@dataclass(frozen=True)
+class ForwardTarget:
+    """A directory entry the agent forwards to: the team whose queue gets the case and the person (a staff
+    login) when it is a named person, with the number to give the caller."""
+
+    entry: Unit | Employee
+    team: Team | None
+    person: User | None
+    phone: PhoneNumber | None
+
+    @property
+    def label(self) -> str:
+        number = phone_display(self.phone.number) if self.phone else ""
+        return f"{self.entry.name}, {number}" if number else self.entry.name
+
+
+def forward_target(*, actor: Actor, key: str) -> ForwardTarget:
+    """``unit:12`` or ``employee:5`` as a forward target; ``NotFound`` for anything else or out of reach."""
+    kind, _sep, pk = key.partition(":")
+    if not pk.isdigit() or kind not in ("unit", "employee"):
+        raise NotFound(_("Not found."))
+    internal = access.is_internal_actor(actor)
+    if kind == "unit":
+        unit = access.get_visible(actor, Unit.objects.select_related("team").prefetch_related("phones"), pk=int(pk))
+        phone = best_number(_shown(unit.phones.all(), internal), UNIT_NUMBER_ORDER)
+        return ForwardTarget(unit, unit.team, None, phone)
+    employee = access.get_visible(
+        actor, Employee.objects.select_related("unit__team", "user").prefetch_related("phones"), pk=int(pk)
+    )
+    phone = best_number(_shown(employee.phones.all(), internal), PERSON_NUMBER_ORDER)
+    person = employee.user if employee.user_id and employee.user.kind == User.Kind.STAFF else None
+    return ForwardTarget(employee, employee.unit.team if employee.unit_id else None, person, phone)
+
+
+def _shown(phones, internal: bool) -> list[PhoneNumber]:
+    return [phone for phone in phones if internal or not phone.internal_only]

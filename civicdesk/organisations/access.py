@@ -78,6 +78,8 @@ class OwnedKind:
     owner: str
     token_permission: str
     is_setting: bool = False
+    public: bool = False
+    internal_field: str = ""
 
 
 _WORK_KINDS: dict[type[Model], OwnedKind] = {}
@@ -88,9 +90,19 @@ def register_work_kind(model: type[Model], *, owner: str = "municipality_id", to
     _WORK_KINDS[model] = OwnedKind(owner=owner, token_permission=token_permission)
 
 
-def register_setting_kind(model: type[Model], *, owner: str = "municipality_id") -> None:
-    """Like ``register_work_kind`` for rows that only the municipality's admins change."""
-    _WORK_KINDS[model] = OwnedKind(owner=owner, token_permission=Permission.WRITE_ORGANISATION, is_setting=True)
+def register_setting_kind(
+    model: type[Model], *, owner: str = "municipality_id", public: bool = False, internal_field: str = ""
+) -> None:
+    """Like ``register_work_kind`` for rows that only the municipality's admins change. ``public`` rows
+    (the directory) are also seen by the municipality's citizens and employees, except those whose
+    ``internal_field`` is true, which only staff and employees see."""
+    _WORK_KINDS[model] = OwnedKind(
+        owner=owner,
+        token_permission=Permission.WRITE_ORGANISATION,
+        is_setting=True,
+        public=public,
+        internal_field=internal_field,
+    )
 
 
 def _owner_value(obj: Model, path: str):
@@ -186,6 +198,13 @@ def is_staff_actor(actor: Actor) -> bool:
     )
 
 
+def is_internal_actor(actor: Actor) -> bool:
+    """Staff, systems and the municipality's own employees: those who may see what is internal-only."""
+    return is_staff_actor(actor) or (
+        getattr(actor, "is_authenticated", False) and getattr(actor, "kind", None) == User.Kind.EMPLOYEE
+    )
+
+
 def is_platform_admin(actor: Actor) -> bool:
     return reach(actor).everything
 
@@ -269,6 +288,12 @@ def visible(actor: Actor, queryset: QuerySet) -> QuerySet:
         return queryset
     if isinstance(actor, ApiToken) and Permission.READ not in r.permissions:
         return queryset.none()
+    kind = _WORK_KINDS.get(model)
+    if kind is not None and kind.public and not is_staff_actor(actor):
+        rows = queryset.filter(_owner_q(model, r.municipality_ids))
+        if kind.internal_field and not is_internal_actor(actor):
+            rows = rows.filter(**{kind.internal_field: False})
+        return rows
     if not is_staff_actor(actor) and (model in _STAFF_ONLY or model in _WORK_KINDS):
         return queryset.none()
     if model is ApiToken and not r.admin_of:

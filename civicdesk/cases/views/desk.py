@@ -10,8 +10,11 @@ from civicdesk.cases import services
 from civicdesk.cases.forms import ContactLogForm
 from civicdesk.contacts import selectors as contact_selectors
 from civicdesk.contacts.identity import IdentityError, phone_normalise
+from civicdesk.contacts.models import Outcome
 from civicdesk.contacts.services import CallerDetails
-from civicdesk.lib.errors import DomainError
+from civicdesk.directory import selectors as directory_selectors
+from civicdesk.directory import services as directory_services
+from civicdesk.lib.errors import DomainError, Invalid
 from civicdesk.organisations import selectors as organisation_selectors
 from civicdesk.organisations.models import Role
 
@@ -54,6 +57,88 @@ def _previous(request, form_data) -> list:
     return contact_selectors.previous_contacts(actor=request.actor, phone=phone)
 
 
+def _municipality_chosen(request, data):
+    chosen = data.get("municipality")
+    if not chosen or not str(chosen).isdigit():
+        return None
+    return organisation_selectors.municipality_list(actor=request.actor).filter(pk=chosen).first()
+
+
+def _referrals(request, data) -> list:
+    """Who handles each ticked topic (the first three) in the chosen municipality, open now or not."""
+    municipality = _municipality_chosen(request, data)
+    ticked = [t for t in data.getlist("topics") if t.isdigit()][:3]
+    if municipality is None or not ticked:
+        return []
+    topics = organisation_selectors.topic_list(actor=request.actor, municipality=municipality).filter(pk__in=ticked)
+    return [
+        (
+            topic,
+            directory_selectors.referral_for(
+                actor=request.actor, municipality=municipality, topic=topic, language=data.get("language", "")
+            ),
+        )
+        for topic in topics.order_by("key")
+    ]
+
+
+def _found(request, data) -> list:
+    query = (data.get("forward_q") or "").strip()[:200]
+    if not query:
+        return []
+    found, _forgiven = directory_selectors.directory_search(
+        actor=request.actor, query=query, municipality=_municipality_chosen(request, data), limit=8
+    )
+    return found
+
+
+def _page(request, form, data, status: int):
+    """The form again with everything typed, and what was beside it: earlier contacts, who handles the
+    topics, the directory entries found."""
+    return render(
+        request,
+        PAGE,
+        {
+            "form": form,
+            "previous": _previous(request, data),
+            "referrals": _referrals(request, data),
+            "found": _found(request, data),
+            "forward_to": data.get("forward_to", ""),
+            "forward_q": data.get("forward_q", ""),
+        },
+        status=status,
+    )
+
+
+def _directory_forward(request, data) -> dict:
+    """What the directory entry the agent chose means for the record: the team (and person) a case goes
+    to, the text of a referral. Kept as chosen in the form when they are given there."""
+    forward_team, forward_person, referred_to = data["forward_team"], data["forward_person"], data["referred_to"]
+    target = None
+    if data["forward_to"]:
+        target = directory_selectors.forward_target(actor=request.actor, key=data["forward_to"])
+        if data["outcome"] in (Outcome.FORWARDED, Outcome.CASE_CREATED) and not (forward_team or forward_person):
+            if target.team is None and target.person is None:
+                raise Invalid(
+                    _("%(name)s takes no cases here: refer the caller to it instead (Referred).")
+                    % {"name": target.label},
+                    field="forward_to",
+                )
+            forward_team, forward_person = target.team, target.person
+        if data["outcome"] == Outcome.REFERRED and not referred_to:
+            referred_to = target.label[:200]
+    if data["send_directory_link"] and target is None:
+        raise Invalid(_("Choose the directory entry to send."), field="forward_to")
+    if data["send_directory_link"] and not data["caller_email"]:
+        raise Invalid(_("Give the caller's e-mail address to send them the entry."), field="caller_email")
+    return {
+        "forward_team": forward_team,
+        "forward_person": forward_person,
+        "referred_to": referred_to,
+        "target": target,
+    }
+
+
 @login_required
 def contact_log(request):
     """GET shows an empty form; POST logs the contact (and forwards it) and gives a fresh form for the next."""
@@ -63,6 +148,7 @@ def contact_log(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
+            forward = _directory_forward(request, data)
             _contact, case = services.contact_record(
                 actor=request.actor,
                 municipality=data["municipality"],
@@ -79,11 +165,15 @@ def contact_log(request):
                     email=data["caller_email"],
                     national_id=data["caller_national_id"],
                 ),
-                referred_to=data["referred_to"],
-                forward_team=data["forward_team"],
-                forward_person=data["forward_person"],
+                referred_to=forward["referred_to"],
+                forward_team=forward["forward_team"],
+                forward_person=forward["forward_person"],
                 callback=data["callback"],
             )
+            if data["send_directory_link"]:
+                directory_services.entry_link_send(
+                    actor=request.actor, entry=forward["target"].entry, email=data["caller_email"]
+                )
             if case is not None:
                 messages.success(
                     request,
@@ -92,13 +182,41 @@ def contact_log(request):
                 )
             else:
                 messages.success(request, _("Logged."))
+            if data["send_directory_link"]:
+                messages.success(
+                    request, _("The directory entry went to %(address)s.") % {"address": data["caller_email"]}
+                )
             return redirect("cases:contact_log")
         except DomainError as error:
             field = {"phone": "caller_phone", "email": "caller_email", "national_id": "caller_national_id"}.get(
                 error.field, error.field
             )
             form.add_error(field if field in form.fields else None, error.message)
-    return render(request, PAGE, {"form": form, "previous": _previous(request, request.POST)}, status=422)
+    return _page(request, form, request.POST, status=422)
+
+
+@login_required
+def forward_suggestions(request):
+    """Who handles the ticked topics, swapped in as topics are ticked."""
+    return render(
+        request,
+        PAGE + "#forward-suggestions",
+        {"referrals": _referrals(request, request.GET), "forward_to": request.GET.get("forward_to", "")},
+    )
+
+
+@login_required
+def forward_search(request):
+    """Directory entries as the agent types, to forward or refer to."""
+    return render(
+        request,
+        PAGE + "#forward-found",
+        {
+            "found": _found(request, request.GET),
+            "forward_to": request.GET.get("forward_to", ""),
+            "forward_q": request.GET.get("forward_q", ""),
+        },
+    )
 
 
 @login_required

@@ -21,6 +21,7 @@ from civicdesk.directory.services.entries import (
     unit_hours_set,
     unit_update,
 )
+from civicdesk.directory.services.pointers import entry_link_send
 
 __all__ = [
     "change_request_approve",
@@ -31,6 +32,7 @@ __all__ = [
     "employee_remove",
     "employee_update",
     "entry_confirm",
+    "entry_link_send",
     "phone_add",
     "phone_remove",
     "responsibility_add",

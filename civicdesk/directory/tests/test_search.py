@@ -179,3 +179,34 @@ def test_another_centre_gets_not_found_for_the_pages(client_for, outsider, vannv
     client = client_for(outsider)
     assert client.get(f"/directory/units/{unit.pk}/").status_code == 404
     assert client.get(f"/directory/people/{person.pk}/").status_code == 404
+
+
+def test_citizens_find_public_entries_of_their_municipality_but_nothing_internal(
+    client_for, citizen, municipality_admin, gulen, vannverk
+):
+    unit, person, _topic = vannverk
+    hidden = services.employee_create(
+        actor=municipality_admin, municipality=gulen, name="Åse Intern Sørensen", internal_only=True, unit=unit
+    )
+    services.phone_add(actor=municipality_admin, unit=unit, number="57 78 29 99", purpose="direct", internal_only=True)
+    names = _names(citizen, "Sørensen")
+    assert person.name in names and hidden.name not in names
+    assert _names(citizen, "57782999") == []
+    client = client_for(citizen)
+    page = client.get(f"/directory/units/{unit.pk}/").content.decode()
+    assert "+47 57 78 29 00" in page and "+47 57 78 29 99" not in page
+    assert hidden.name not in page
+    assert client.get(f"/directory/people/{hidden.pk}/").status_code == 404
+
+
+def test_municipal_employees_find_internal_numbers_themselves(client_for, employee, system):
+    from civicdesk.organisations.models import Municipality
+
+    holbaek = Municipality.objects.get(slug="holbaek")
+    unit = services.unit_create(actor=system, municipality=holbaek, name="IT-support Holbæk", internal_only=True)
+    services.phone_add(actor=system, unit=unit, number="59 53 11 11", purpose="direct", internal_only=True)
+    assert _names(employee, "it-supp") == ["IT-support Holbæk"]
+    assert _names(employee, "59531111") == ["IT-support Holbæk"]
+    page = client_for(employee).get(f"/directory/units/{unit.pk}/")
+    assert page.status_code == 200
+    assert "+45 59 53 11 11" in page.content.decode()

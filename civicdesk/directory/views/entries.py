@@ -5,14 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from civicdesk.directory import selectors
+from civicdesk.organisations.access import is_staff_actor
 
 
 @login_required
 def unit_detail(request, pk: int):
-    return render(request, "directory/unit_detail.html", {"card": selectors.unit_card(actor=request.actor, unit_id=pk)})
+    card = selectors.unit_card(actor=request.actor, unit_id=pk)
+    return render(request, "directory/unit_detail.html", {"card": card, "staff": is_staff_actor(request.actor)})
 
 
 @login_required
 def employee_detail(request, pk: int):
     card = selectors.employee_card(actor=request.actor, employee_id=pk)
-    return render(request, "directory/employee_detail.html", {"card": card})
+    return render(request, "directory/employee_detail.html", {"card": card, "staff": is_staff_actor(request.actor)})

@@ -16,7 +16,7 @@ from civicdesk.directory.vcard import employee_vcard as employee_vcard_text
 from civicdesk.directory.vcard import unit_vcard as unit_vcard_text
 from civicdesk.lib.errors import DomainError
 from civicdesk.organisations import selectors as organisation_selectors
-from civicdesk.organisations.access import is_staff_actor
+from civicdesk.organisations.access import is_internal_actor
 from civicdesk.organisations.forms import DsFormMixin
 
 KIND_CHOICES = [(UNITS, _("Units")), (EMPLOYEES, _("Employees"))]
@@ -101,12 +101,12 @@ def _vcard_download(text: str, filename: str) -> HttpResponse:
 @login_required
 def unit_vcard(request, pk: int):
     unit = selectors.unit_get(actor=request.actor, unit_id=pk)
-    text = unit_vcard_text(unit, include_internal=is_staff_actor(request.actor))
+    text = unit_vcard_text(unit, include_internal=is_internal_actor(request.actor))
     return _vcard_download(text, f"unit-{unit.pk}.vcf")
 
 
 @login_required
 def employee_vcard(request, pk: int):
     employee = selectors.employee_get(actor=request.actor, employee_id=pk)
-    text = employee_vcard_text(employee, include_internal=is_staff_actor(request.actor))
+    text = employee_vcard_text(employee, include_internal=is_internal_actor(request.actor))
     return _vcard_download(text, f"employee-{employee.pk}.vcf")

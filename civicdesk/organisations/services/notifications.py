@@ -15,7 +15,7 @@ def notify(*, user: User, text: str, url: str = "", email_subject: str = "") -> 
     notification = Notification.objects.create(user=user, text=text[:300], url=url)
     if email_subject and user.email:
         link = f"{settings.SITE_URL}{url}" if url else ""
-        body = f"{text}\\n\\n{link}".strip()
+        body = f"{text}\n\n{link}".strip()
         transaction.on_commit(
             lambda: send_mail(email_subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
         )
