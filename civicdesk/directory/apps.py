@@ -29,6 +29,8 @@ class DirectoryConfig(AppConfig):
 
         for role in (Role.AGENT, Role.SUPERVISOR, Role.CASEWORKER, Role.MUNICIPALITY_ADMIN, "portal"):
             register_navigation(role, "directory:directory", _("Directory"))
+        for role in (Role.CASEWORKER, Role.MUNICIPALITY_ADMIN):
+            register_navigation(role, "directory:change_request_list", _("Change requests"))
 
         # The search index of a municipality is built again when anything it holds changes there.
         def entry_changed(sender, instance, **kwargs):

@@ -121,8 +121,15 @@ class ChangeRequestForm(DsFormMixin, forms.Form):
         return values
 
     def add_service_error(self, field: str | None, message: str) -> None:
+        """A message from the service beside its field (the form's own name for it), marked invalid."""
         field = FORM_FIELD.get(field, field)
-        self.add_error(field if field in self.fields else None, message)
+        if field not in self.fields:
+            self.add_error(None, message)
+            return
+        self.add_error(field, message)
+        widget = self.fields[field].widget
+        widget.attrs["aria-invalid"] = "true"
+        widget.attrs["aria-describedby"] = f"{self[field].auto_id}_error"
 
 
 class ChangeRequestRejectForm(DsFormMixin, forms.Form):
