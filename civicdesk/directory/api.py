@@ -703,3 +703,30 @@ def employee_update(request, employee_id: int, body: EmployeePatchIn):
         unit_id = changes.pop("unit_id")
         changes["unit"] = selectors.unit_get(actor=request.actor, unit_id=unit_id) if unit_id else None
     return services.employee_update(actor=request.actor, employee=employee, **changes)
+
+
+class ConfirmPeriodIn(Schema):
+    municipality: str
+    confirm_every_days: int = Field(ge=1, le=3650)
+
+
+class ConfirmPeriodOut(Schema):
+    municipality: str = Field(alias="municipality.slug")
+    confirm_every_days: int
+
+
+@router.delete("/directory/phones/{int:phone_id}", response={204: None, **PROBLEMS}, summary="Remove a number")
+def phone_remove(request, phone_id: int):
+    """The number is no longer the unit's or the person's; their version goes up. The municipality admin's."""
+    services.phone_remove(actor=request.actor, phone=selectors.phone_get(actor=request.actor, phone_id=phone_id))
+    return Status(204, None)
+
+
+@router.put("/directory/confirm-period", response={200: ConfirmPeriodOut, **PROBLEMS}, summary="Set the confirm period")
+def directory_policy_set(request, body: ConfirmPeriodIn):
+    """How many days a municipality's units and people may go unconfirmed before they are listed as stale."""
+    return services.directory_policy_set(
+        actor=request.actor,
+        municipality=_municipality(request, body.municipality),
+        confirm_every_days=body.confirm_every_days,
+    )

@@ -139,3 +139,10 @@ class ChangeRequestRejectForm(DsFormMixin, forms.Form):
         required=False,  # the service refuses an empty reason, with its own message
         help_text=_("The person who reported the change sees it."),
     )
+
+
+class DirectoryPolicyForm(DsFormMixin, forms.Form):
+    confirm_every_days = forms.IntegerField(
+        label=_("Confirm entries every (days)"),
+        help_text=_("Units and people not confirmed for this many days are listed here."),
+    )

@@ -474,3 +474,7 @@ def forward_target(*, actor: Actor, key: str) -> ForwardTarget:
 
 def _shown(phones, internal: bool) -> list[PhoneNumber]:
     return [phone for phone in phones if internal or not phone.internal_only]
+
+
+def phone_get(*, actor: Actor, phone_id: int) -> PhoneNumber:
+    return access.get_visible(actor, PhoneNumber.objects.select_related("unit", "employee"), pk=phone_id)

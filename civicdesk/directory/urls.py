@@ -22,6 +22,7 @@ urlpatterns += [
     path("directory/changes/history/units/<int:pk>/", changes.unit_versions, name="unit_versions"),
     path("directory/changes/history/people/<int:pk>/", changes.employee_versions, name="employee_versions"),
     path("directory/stale/", changes.stale_entries, name="stale_entries"),
+    path("directory/stale/period/", changes.directory_policy_set, name="directory_policy_set"),
     path("directory/stale/units/<int:pk>/confirm/", changes.unit_confirm, name="unit_confirm"),
     path("directory/stale/people/<int:pk>/confirm/", changes.employee_confirm, name="employee_confirm"),
 ]

@@ -125,3 +125,28 @@ def test_stale_dashboard_lists_old_entries_and_confirming_clears_them(
     after = client.get(response["Location"]).content.decode()
     assert "Byggesak Gulen is confirmed as current." in after
     assert f'href="/directory/units/{byggesak.pk}/"' not in after
+
+
+def test_admin_sets_how_often_entries_are_confirmed(client_for, municipality_admin, caseworker, gulen, byggesak):
+    Unit.objects.filter(pk=byggesak.pk).update(confirmed_at=timezone.now() - timedelta(days=40))
+    client = client_for(municipality_admin)
+    refused = client.post(reverse("directory:directory_policy_set"), {"m": "gulen", "confirm_every_days": "0"})
+    assert refused.status_code == 422
+    assert "Give a number of days, at least 1." in refused.content.decode()
+    saved = client.post(reverse("directory:directory_policy_set"), {"m": "gulen", "confirm_every_days": "30"})
+    assert saved.status_code == 302
+    page = client.get(saved["Location"]).content.decode()
+    assert "not confirmed for 30 days or more" in page and "Byggesak Gulen" in page
+    caseworker_page = client_for(caseworker).get(reverse("directory:stale_entries")).content.decode()
+    assert "How often entries are confirmed" not in caseworker_page
+
+
+def test_review_list_reads_in_a_fixed_number_of_queries(
+    client_for, caseworker, municipality_admin, gulen, byggesak, django_assert_max_num_queries
+):
+    for name in ("A", "B", "C", "D"):
+        _report(caseworker, gulen, byggesak, name=name)
+    client = client_for(municipality_admin)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("directory:change_request_list") + "?m=gulen")
+    assert page.content.decode().count(">Approve<") == 4

@@ -306,3 +306,19 @@ def test_api_outsider_sees_no_request_and_the_admin_patches_a_unit(
         .status_code
         == 403
     )
+
+
+def test_api_removes_a_number_and_sets_the_confirm_period(client_for, municipality_admin, caseworker, byggesak):
+    admin = client_for(municipality_admin)
+    phone = byggesak.phones.get()
+    version = byggesak.version
+    assert client_for(caseworker).delete(f"/api/directory/phones/{phone.pk}").status_code == 403
+    assert client_for(municipality_admin).delete(f"/api/directory/phones/{phone.pk}").status_code == 204
+    byggesak.refresh_from_db()
+    assert (list(byggesak.phones.all()), byggesak.version) == ([], version + 1)
+    period = admin.put(
+        "/api/directory/confirm-period",
+        {"municipality": "gulen", "confirm_every_days": 180},
+        content_type="application/json",
+    )
+    assert period.json() == {"municipality": "gulen", "confirm_every_days": 180}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicdesk.directory import selectors, services
-from civicdesk.directory.forms import FIELD_LABELS, ChangeRequestForm, ChangeRequestRejectForm
+from civicdesk.directory.forms import FIELD_LABELS, ChangeRequestForm, ChangeRequestRejectForm, DirectoryPolicyForm
 from civicdesk.directory.models import ChangeRequest
 from civicdesk.lib.errors import DomainError, Invalid
 from civicdesk.organisations import selectors as organisation_selectors
@@ -193,16 +193,43 @@ def employee_versions(request, pk: int):
     return _history_page(request, selectors.employee_get(actor=request.actor, employee_id=pk), "employee")
 
 
-@login_required
-def stale_entries(request):
-    municipality, municipalities = _municipality(request)
+def _stale_page(request, municipality, municipalities, policy_form=None):
+    days = selectors.confirm_every_days(municipality=municipality)
     context = {
         "municipality": municipality,
         "municipalities": municipalities,
         "stale": selectors.stale_entries(actor=request.actor, municipality=municipality),
-        "days": selectors.confirm_every_days(municipality=municipality),
+        "days": days,
+        "can_decide": selectors.can_decide_changes(actor=request.actor, municipality=municipality),
+        "policy_form": policy_form or DirectoryPolicyForm(initial={"confirm_every_days": days}),
     }
-    return render(request, "directory/stale_entries.html", context)
+    status = 422 if policy_form is not None and policy_form.errors else 200
+    return render(request, "directory/stale_entries.html", context, status=status)
+
+
+@login_required
+def stale_entries(request):
+    municipality, municipalities = _municipality(request)
+    return _stale_page(request, municipality, municipalities)
+
+
+@login_required
+@require_POST
+def directory_policy_set(request):
+    municipality, municipalities = _municipality(request)
+    form = DirectoryPolicyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.directory_policy_set(
+                actor=request.actor,
+                municipality=municipality,
+                confirm_every_days=form.cleaned_data["confirm_every_days"],
+            )
+            messages.success(request, _("Saved."))
+            return redirect(_back("directory:stale_entries", municipality))
+        except Invalid as error:
+            form.add_error("confirm_every_days", error.message)
+    return _stale_page(request, municipality, municipalities, policy_form=form)
 
 
 def _confirm(request, entry):
