@@ -18,7 +18,7 @@ from civicdesk.directory.models import (
     UnitHours,
 )
 from civicdesk.directory.postcodes import parse_postcodes
-from civicdesk.directory.services.versions import version_record
+from civicdesk.directory.services.versions import actor_user, version_record
 from civicdesk.lib.business_time import weekly_hours_from_text
 from civicdesk.lib.contact_points import IdentityError, email_normalise, phone_normalise
 from civicdesk.lib.errors import Forbidden, Invalid, clean
@@ -166,8 +166,8 @@ def entry_confirm(*, actor: Actor, entry: Unit | Employee) -> Unit | Employee:
 
 
 def _works_in(actor: Actor, entry: Unit | Employee) -> bool:
-    if getattr(actor, "pk", None) is None or not access.is_staff_actor(actor):
-        return False
+    if actor_user(actor) is None or not access.is_staff_actor(actor):
+        return False  # tokens and the system confirm as admins do, or not at all
     if isinstance(entry, Employee) and entry.user_id == actor.pk:
         return True
     unit_id = entry.pk if isinstance(entry, Unit) else entry.unit_id
