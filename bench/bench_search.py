@@ -71,7 +71,8 @@ started = time.monotonic()
 made_units = []
 for number in range(units):
     municipality = served[number % len(served)]
-    name = f"{FUNCTIONS[number % len(FUNCTIONS)]} {PLACES[(number // len(FUNCTIONS)) % len(PLACES)]} {number // (len(FUNCTIONS) * len(PLACES)) + 1}"
+    function, place = FUNCTIONS[number % len(FUNCTIONS)], PLACES[(number // len(FUNCTIONS)) % len(PLACES)]
+    name = f"{function} {place} {number // (len(FUNCTIONS) * len(PLACES)) + 1}"
     made_units.append(Unit(municipality=municipality, name=f"{name} {municipality.name}", kind="team",
                            description=f"{FUNCTIONS[number % len(FUNCTIONS)]} for {municipality.name}"))
 Unit.objects.bulk_create(made_units, batch_size=2000)
@@ -184,13 +185,18 @@ def _spaced(number: str) -> str:
     return " ".join(number[i : i + 2] for i in range(0, len(number), 2))
 
 
+WARMUP_QUERIES = ("warm", "byggesak", "ola sø", "bygesak", "900")
+
+
 def warm(port: int, path: str, headers: dict) -> None:
-    """Each worker builds its indexes on its first search; new connections reach both."""
+    """Each worker builds its indexes on its first search and loads the public holidays on its first
+    "open now?"; new connections reach both workers."""
     for _ in range(WARMUP_CONNECTIONS):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        connection.request("GET", path + "warm", headers={**headers, "Connection": "close"})
-        connection.getresponse().read()
-        connection.close()
+        for query in WARMUP_QUERIES:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            connection.request("GET", path + urllib.parse.quote(query), headers={**headers, "Connection": "close"})
+            connection.getresponse().read()
+            connection.close()
 
 
 def run(duration: float) -> dict[str, float]:

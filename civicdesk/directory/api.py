@@ -209,15 +209,15 @@ class SearchQuery(Schema):
 
 
 def found_out(found) -> dict:
-    entry, state = found.entry, found.openness
+    state = found.openness
     return {
         "kind": found.kind,
-        "id": entry.pk,
-        "municipality": entry.municipality.slug,
-        "name": entry.name,
+        "id": found.pk,
+        "municipality": found.municipality.slug,
+        "name": found.name,
         "detail": found.detail,
-        "unit_id": found.unit.pk if found.unit else None,
-        "phone": found.phone.number if found.phone else None,
+        "unit_id": found.unit_id,
+        "phone": found.phone or None,
         "open_now": state.open_now if state else None,
         "closes_at": state.closes_at if state else None,
         "next_open": state.next_open if state else None,

@@ -50,6 +50,18 @@ class DirectoryConfig(AppConfig):
                 signal.connect(
                     entry_changed, sender=model, weak=False, dispatch_uid=f"directory-search-{model.__name__}"
                 )
+
+        def hours_changed(sender, instance, **kwargs):
+            units = models.Unit.objects.filter(pk=instance.unit_id)
+            municipality_id = units.values_list("municipality_id", flat=True).first()
+            if municipality_id is not None:  # None: the unit itself is being deleted
+                search.directory_changed(municipality_id)
+
+        for model in (models.UnitHours, models.UnitClosure):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    hours_changed, sender=model, weak=False, dispatch_uid=f"directory-search-{model.__name__}"
+                )
         post_save.connect(topic_changed, sender=Topic, weak=False, dispatch_uid="directory-search-topic")
 
     def demo_build(self):

@@ -5,8 +5,9 @@ and the unit's own exceptions (days closed, days with other hours)."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from civicdesk.directory.models import Unit, weekly_hours
+from civicdesk.directory.models import weekly_hours
 from civicdesk.lib.business_time import BusinessCalendar
+from civicdesk.organisations.models import Municipality
 
 
 @dataclass(frozen=True)
@@ -16,9 +17,9 @@ class Openness:
     next_open: datetime | None  # when closed: the next opening (None: no hours on this channel)
 
 
-def unit_calendar(unit: Unit, channel: str, hours, closures) -> BusinessCalendar | None:
-    """The calendar of ``unit`` on ``channel`` from its ``UnitHours`` and ``UnitClosure`` rows (loaded by the
-    caller); None when the unit keeps no hours on that channel."""
+def unit_calendar(municipality: Municipality, channel: str, hours, closures) -> BusinessCalendar | None:
+    """The calendar of a unit of ``municipality`` on ``channel`` from its ``UnitHours`` and ``UnitClosure``
+    rows (loaded by the caller, or rows of the same shape); None when it keeps no hours on that channel."""
     weekly = weekly_hours(hours, channel)
     closed, special = set(), {}
     for closure in closures:
@@ -30,7 +31,6 @@ def unit_calendar(unit: Unit, channel: str, hours, closures) -> BusinessCalendar
             special.setdefault(closure.date, []).append((closure.opens_at, closure.closes_at))
     if not weekly and not special:
         return None
-    municipality = unit.municipality
     return BusinessCalendar(
         time_zone=municipality.time_zone,
         weekly_hours=weekly,

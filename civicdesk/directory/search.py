@@ -16,18 +16,21 @@ of the index's words.
 import heapq
 import re
 import secrets
-import time
+import time as clock
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from typing import NamedTuple
 
 import phonenumbers
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from civicdesk.directory.models import Employee, PhoneNumber, Responsibility, Unit
+from civicdesk.directory.models import Employee, PhoneNumber, Responsibility, Unit, UnitClosure, UnitHours
 
 CHECK_EVERY_SECONDS = 1.0
 GENERATION_SECONDS = 24 * 3600
@@ -86,17 +89,39 @@ def number_words(number: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Entry:
+    """What a result shows, kept with the index so a keystroke reads nothing from the database."""
+
     kind: str  # "unit" or "employee"
     pk: int
     name: str
     internal_only: bool
     order: tuple  # among equal scores: units first, then by name
+    municipality_id: int
+    unit_id: int | None  # the unit itself, or the person's unit
+    title: str  # a person's title; a unit's kind
+    unit_name: str  # a person's unit; the unit a unit is part of
+    phones: tuple[tuple[str, str, bool], ...]  # (purpose, E.164 number, internal-only)
+    topic_ids: tuple[int, ...]  # topics a unit is responsible for
+
+
+class HoursRow(NamedTuple):
+    channel: str
+    weekday: int
+    opens_at: time
+    closes_at: time
+
+
+class ClosureRow(NamedTuple):
+    channel: str
+    date: date
+    opens_at: time | None
+    closes_at: time | None
 
 
 @dataclass(frozen=True)
 class Hit:
     entry: Entry
-    municipality_id: int
+    index: "MunicipalityIndex"
     score: float
     matched: frozenset[str]  # the fields that matched: "name", "number", "title", "topic", "text"
 
@@ -111,6 +136,9 @@ class MunicipalityIndex:
 
     municipality_id: int
     entries: list[Entry] = field(default_factory=list)
+    hours: dict[int, tuple[list[HoursRow], list[ClosureRow]]] = field(default_factory=dict)  # by unit
+    derived: dict = field(default_factory=dict)  # what readers work out once per index (calendars)
+    entries_by_key: dict[tuple[str, int], Entry] = field(default_factory=dict)
     own_words: list[list[tuple[str, float, str, bool]]] = field(default_factory=list)
     postings: dict[str, list[Posting]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
@@ -119,15 +147,22 @@ class MunicipalityIndex:
 
     def add(self, entry: Entry, weighted: list[tuple[str, float, str, bool]]) -> None:
         number = len(self.entries)
-        best: dict[str, tuple[float, str, bool]] = {}
-        for word, weight, where, internal in weighted:
-            kept = best.get(word)
-            if kept is None or (weight, not internal) > (kept[0], not kept[2]):
-                best[word] = (weight, where, internal)
+        self.entries_by_key[(entry.kind, entry.pk)] = entry
+        best: dict[str, tuple[str, float, str, bool]] = {}
+        for item in weighted:  # a word counts once per entry: where it weighs most, public before internal
+            kept = best.get(item[0])
+            if kept is None or item[1] > kept[1] or (item[1] == kept[1] and kept[3] and not item[3]):
+                best[item[0]] = item
+        own = list(best.values())
         self.entries.append(entry)
-        self.own_words.append([(word, *kept) for word, kept in best.items()])
-        for word, (weight, where, internal) in best.items():
-            self.postings.setdefault(word, []).append((number, weight, where, internal))
+        self.own_words.append(own)
+        postings = self.postings
+        for word, weight, where, internal in own:
+            posting = (number, weight, where, internal)
+            if word in postings:
+                postings[word].append(posting)
+            else:
+                postings[word] = [posting]
 
     def seal(self) -> None:
         self.words = sorted(self.postings)
@@ -136,6 +171,8 @@ class MunicipalityIndex:
             total += len(self.postings[word])
             running.append(total)
         self._running = running
+        for length in range(FUZZY_FROM_LENGTH - 1, 13):  # typo candidates, so no keystroke waits for them
+            self._prefixes_of(length)
 
     def _span(self, prefix: str) -> tuple[int, int]:
         return bisect_left(self.words, prefix), bisect_left(self.words, prefix + "\U0010ffff")
@@ -257,44 +294,85 @@ def _best_in(own: list, word: str, close: dict[str, int], internal: bool) -> tup
 
 
 def build(municipality_id: int) -> MunicipalityIndex:
-    """The index of one municipality's directory, from its rows."""
+    """The index of one municipality's directory, from its rows: five queries."""
     index = MunicipalityIndex(municipality_id)
-    units: dict[int, list] = {}
-    people: dict[int, list] = {}
-    unit_names: dict[int, str] = {}
-    unit_rows = Unit.objects.filter(municipality_id=municipality_id).values_list(
-        "pk", "name", "kind", "description", "email", "visiting_address", "internal_only", "parent__name"
-    )
-    for pk, name, _kind, description, email, visiting, internal_only, parent in unit_rows:
-        unit_names[pk] = name
+    units: dict[int, dict] = {}
+    people: dict[int, dict] = {}
+    for pk, name, kind, description, email, visiting, internal_only, parent in Unit.objects.filter(
+        municipality_id=municipality_id
+    ).values_list("pk", "name", "kind", "description", "email", "visiting_address", "internal_only", "parent__name"):
         weighted = _weigh(name, NAME, "name") + _weigh(parent or "", TEXT, "text")
         weighted += _weigh(f"{description} {email.partition('@')[0]} {visiting}", TEXT, "text")
-        units[pk] = [Entry("unit", pk, name, internal_only, (0, fold(name), pk)), weighted]
-    employee_rows = Employee.objects.filter(municipality_id=municipality_id).values_list(
-        "pk", "name", "title", "email", "handles", "internal_only", "unit_id"
-    )
-    for pk, name, title, email, handles, internal_only, unit_id in employee_rows:
-        weighted = _weigh(name, NAME, "name") + _weigh(title, TITLE, "title")
-        weighted += _weigh(unit_names.get(unit_id, ""), TITLE, "title") + _weigh(handles, TOPIC, "topic")
-        weighted += _weigh(email.partition("@")[0], TEXT, "text")
-        people[pk] = [Entry("employee", pk, name, internal_only, (1, fold(name), pk)), weighted]
-    phone_rows = PhoneNumber.objects.filter(municipality_id=municipality_id).values_list(
-        "unit_id", "employee_id", "number", "internal_only"
-    )
-    for unit_id, employee_id, number, internal_only in phone_rows:
+        units[pk] = {
+            "entry": {
+                "kind": "unit",
+                "pk": pk,
+                "name": name,
+                "internal_only": internal_only,
+                "unit_id": pk,
+                "title": kind,
+                "unit_name": parent or "",
+            },
+            "weighted": weighted,
+            "phones": [],
+            "topics": [],
+        }
+    for pk, name, title, email, handles, internal_only, unit_id in Employee.objects.filter(
+        municipality_id=municipality_id
+    ).values_list("pk", "name", "title", "email", "handles", "internal_only", "unit_id"):
+        unit_name = units[unit_id]["entry"]["name"] if unit_id in units else ""
+        weighted = _weigh(name, NAME, "name") + _weigh(f"{title} {unit_name}", TITLE, "title")
+        weighted += _weigh(handles, TOPIC, "topic") + _weigh(email.partition("@")[0], TEXT, "text")
+        people[pk] = {
+            "entry": {
+                "kind": "employee",
+                "pk": pk,
+                "name": name,
+                "internal_only": internal_only,
+                "unit_id": unit_id,
+                "title": title,
+                "unit_name": unit_name,
+            },
+            "weighted": weighted,
+            "phones": [],
+            "topics": [],
+        }
+    for unit_id, employee_id, number, purpose, internal_only in PhoneNumber.objects.filter(
+        municipality_id=municipality_id
+    ).values_list("unit_id", "employee_id", "number", "purpose", "internal_only"):
         owner = units.get(unit_id) if unit_id else people.get(employee_id)
         if owner is not None:
-            owner[1] += [(word, NUMBER, "number", internal_only) for word in number_words(number)]
-    topic_rows = Responsibility.objects.filter(municipality_id=municipality_id).values_list(
-        "unit_id", "employee_id", "topic__name_en", "topic__name_da", "topic__name_sv", "topic__name_nb"
-    )
-    for unit_id, employee_id, *names in topic_rows:
+            owner["weighted"] += [(word, NUMBER, "number", internal_only) for word in number_words(number)]
+            owner["phones"].append((purpose, number, internal_only))
+    for unit_id, employee_id, topic_id, *names in Responsibility.objects.filter(
+        municipality_id=municipality_id
+    ).values_list(
+        "unit_id", "employee_id", "topic_id", "topic__name_en", "topic__name_da", "topic__name_sv", "topic__name_nb"
+    ):
         weighted = _weigh(" ".join(names), TOPIC, "topic")
+        units[unit_id]["topics"].append(topic_id)
         for owner in (units.get(unit_id), people.get(employee_id) if employee_id else None):
             if owner is not None:
-                owner[1] += weighted
-    for entry, weighted in (*units.values(), *people.values()):
-        index.add(entry, weighted)
+                owner["weighted"] += weighted
+    for unit_id, channel, weekday, opens_at, closes_at in UnitHours.objects.filter(
+        unit__municipality_id=municipality_id
+    ).values_list("unit_id", "channel", "weekday", "opens_at", "closes_at"):
+        index.hours.setdefault(unit_id, ([], []))[0].append(HoursRow(channel, weekday, opens_at, closes_at))
+    for unit_id, channel, day, opens_at, closes_at in UnitClosure.objects.filter(
+        unit__municipality_id=municipality_id, date__gte=timezone.now().date() - timedelta(days=1)
+    ).values_list("unit_id", "channel", "date", "opens_at", "closes_at"):
+        index.hours.setdefault(unit_id, ([], []))[1].append(ClosureRow(channel, day, opens_at, closes_at))
+    for order, made in ((0, units), (1, people)):
+        for row in made.values():
+            shown = row["entry"]
+            entry = Entry(
+                order=(order, fold(shown["name"]), shown["pk"]),
+                municipality_id=municipality_id,
+                phones=tuple(row["phones"]),
+                topic_ids=tuple(row["topics"]),
+                **shown,
+            )
+            index.add(entry, row["weighted"])
     index.seal()
     return index
 
@@ -329,7 +407,7 @@ class Indexes:
         return indexes
 
     def _generations(self, municipality_ids: list[int]) -> dict[int, str]:
-        now = time.monotonic()
+        now = clock.monotonic()
         known = {
             mid: checked[1]
             for mid in municipality_ids
@@ -396,7 +474,7 @@ def search(query: str, municipality_ids: list[int], *, internal: bool, limit: in
 
 def _hits(indexes: list[MunicipalityIndex], words: list[str], *, fuzzy: bool, internal: bool, limit: int) -> list[Hit]:
     hits = [
-        Hit(index.entries[number], index.municipality_id, score, frozenset(fields))
+        Hit(index.entries[number], index, score, frozenset(fields))
         for index in indexes
         for score, number, fields in index.match(words, fuzzy=fuzzy, internal=internal, limit=limit)
     ]

@@ -26,7 +26,7 @@ from civicdesk.directory.models import (
 from civicdesk.directory.postcodes import covers
 from civicdesk.lib.contact_points import phone_display
 from civicdesk.lib.errors import NotFound
-from civicdesk.organisations import access
+from civicdesk.organisations import access, reference
 from civicdesk.organisations.access import Action, Actor
 from civicdesk.organisations.models import Municipality, Team, Topic, User
 
@@ -154,7 +154,7 @@ def _skip_reason(row: Responsibility, language: str, postcode: str) -> str:
 
 def _candidate(row: Responsibility, channel: str, at: datetime) -> Candidate:
     unit = row.unit
-    calendar = unit_calendar(unit, channel, unit.hours.all(), unit.closures.all())
+    calendar = unit_calendar(unit.municipality, channel, unit.hours.all(), unit.closures.all())
     phone = None
     if row.employee is not None:
         phone = best_number(row.employee.phones.all(), PERSON_NUMBER_ORDER)
@@ -185,89 +185,91 @@ def _reason_for(chosen: Candidate, topic: Topic) -> str:
 
 @dataclass(frozen=True)
 class Found:
-    """One search result as the agent sees it: the unit or person, their best number, whether the unit is
-    open now, and which of their fields matched what was typed."""
+    """One search result as the agent sees it: the unit or person, their best number, whether the unit (a
+    person's unit) answers the phone now, and which of their fields matched what was typed."""
 
     kind: str  # "unit" or "employee"
-    entry: Unit | Employee
-    unit: Unit | None  # the unit itself, or the person's unit
-    phone: PhoneNumber | None
+    pk: int
+    name: str
+    internal_only: bool
+    municipality: Municipality
+    detail: str  # a person's title and unit; a unit's kind and what it is part of
+    unit_id: int | None
+    phone: str  # E.164, or empty
     openness: Openness | None
     matched: frozenset[str]
     topics: list[Topic]
 
     @property
     def phone_display(self) -> str:
-        return phone_display(self.phone.number) if self.phone else ""
+        return phone_display(self.phone)
 
     @property
     def key(self) -> str:
-        return f"{self.kind}:{self.entry.pk}"
-
-    @property
-    def detail(self) -> str:
-        entry = self.entry
-        if self.kind == "employee":
-            return " · ".join(part for part in (entry.title, self.unit.name if self.unit else "") if part)
-        parts = [entry.get_kind_display()]
-        if entry.parent_id:
-            parts.append(entry.parent.name)
-        return " · ".join(parts)
+        return f"{self.kind}:{self.pk}"
 
 
 def directory_search(
     *, actor: Actor, query: str, municipality: Municipality | None = None, limit: int = 10, at: datetime | None = None
 ) -> tuple[list[Found], bool]:
     """Units and people matching what was typed, best first, in the municipalities the actor reaches (or
-    the one given). Internal-only entries and numbers are found by staff only. Also says whether typos
-    were forgiven to find them."""
-    municipalities = access.visible(actor, Municipality.objects.all())
+    the one given). Internal-only entries and numbers are found by staff and employees only. Also says
+    whether typos were forgiven to find them. Reads nothing but the index (and topics, when they matched)."""
+    reached = access.visible_municipality_ids(actor)
     if municipality is not None:
-        municipalities = municipalities.filter(pk=municipality.pk)
+        reached &= {municipality.pk}
     internal = access.is_internal_actor(actor)
-    hits, forgiven = search.search(
-        query, list(municipalities.values_list("pk", flat=True)), internal=internal, limit=limit
-    )
-    people = access.visible(
-        actor, Employee.objects.filter(pk__in=[h.entry.pk for h in hits if h.entry.kind == "employee"])
-    )
-    people = {person.pk: person for person in people.select_related("municipality").prefetch_related("phones")}
-    unit_ids = {h.entry.pk for h in hits if h.entry.kind == "unit"} | {p.unit_id for p in people.values() if p.unit_id}
-    units = _with_hours(access.visible(actor, Unit.objects.filter(pk__in=unit_ids)))
-    if any("topic" in hit.matched for hit in hits):
-        units = units.prefetch_related(
-            Prefetch("responsibilities", queryset=Responsibility.objects.select_related("topic"))
-        )
-    units = {unit.pk: unit for unit in units}
+    hits, forgiven = search.search(query, list(reached), internal=internal, limit=limit)
+    topic_ids = {pk for hit in hits if "topic" in hit.matched for pk in hit.entry.topic_ids}
+    topics = {topic.pk: topic for topic in Topic.objects.filter(pk__in=topic_ids)} if topic_ids else {}
     at = at or timezone.now()
-    found = []
-    for hit in hits:
-        if hit.entry.kind == "unit" and hit.entry.pk in units:
-            unit = units[hit.entry.pk]
-            found.append(_found(hit, unit, unit, internal, at))
-        elif hit.entry.kind == "employee" and hit.entry.pk in people:
-            person = people[hit.entry.pk]
-            found.append(_found(hit, person, units.get(person.unit_id), internal, at))
-    return found, forgiven
+    return [_found(hit, internal, topics, at) for hit in hits], forgiven
+
+
+def _found(hit: search.Hit, internal: bool, topics: dict, at: datetime) -> Found:
+    entry, index = hit.entry, hit.index
+    municipality = reference.municipality_by_id(entry.municipality_id)
+    phones = [(purpose, number) for purpose, number, hidden in entry.phones if internal or not hidden]
+    order = UNIT_NUMBER_ORDER if entry.kind == "unit" else PERSON_NUMBER_ORDER
+    phone = _first_by_purpose(phones, order)
+    unit = index.entries_by_key.get(("unit", entry.unit_id)) if entry.kind == "employee" else None
+    if not phone and unit is not None:
+        phone = _first_by_purpose(
+            [(purpose, number) for purpose, number, hidden in unit.phones if internal or not hidden], UNIT_NUMBER_ORDER
+        )
+    state = None
+    if entry.unit_id is not None:
+        key = ("phone-calendar", entry.unit_id)
+        if key not in index.derived:
+            hours, closures = index.hours.get(entry.unit_id, ([], []))
+            index.derived[key] = unit_calendar(municipality, Channel.PHONE, hours, closures)
+        state = openness(index.derived[key], at)
+    if entry.kind == "employee":
+        detail = " · ".join(part for part in (entry.title, entry.unit_name) if part)
+    else:
+        detail = " · ".join(part for part in (str(Unit.Kind(entry.title).label), entry.unit_name) if part)
+    return Found(
+        kind=entry.kind,
+        pk=entry.pk,
+        name=entry.name,
+        internal_only=entry.internal_only,
+        municipality=municipality,
+        detail=detail,
+        unit_id=entry.unit_id,
+        phone=phone,
+        openness=state,
+        matched=hit.matched,
+        topics=[topics[pk] for pk in entry.topic_ids if pk in topics],
+    )
+
+
+def _first_by_purpose(phones: list[tuple[str, str]], order) -> str:
+    ranked = sorted((p for p in phones if p[0] in order), key=lambda p: order.index(p[0]))
+    return ranked[0][1] if ranked else ""
 
 
 def _with_hours(units):
     return units.select_related("municipality", "parent").prefetch_related("phones", "hours", "closures")
-
-
-def _found(hit, entry, unit: Unit | None, internal: bool, at: datetime) -> Found:
-    phone = best_number(
-        _shown(entry.phones.all(), internal), UNIT_NUMBER_ORDER if unit is entry else PERSON_NUMBER_ORDER
-    )
-    if phone is None and unit is not None and unit is not entry:
-        phone = best_number(_shown(unit.phones.all(), internal), UNIT_NUMBER_ORDER)
-    state = None
-    if unit is not None:
-        state = openness(unit_calendar(unit, Channel.PHONE, unit.hours.all(), unit.closures.all()), at)
-    topics = []
-    if unit is entry and "topic" in hit.matched:
-        topics = [responsibility.topic for responsibility in entry.responsibilities.all()]
-    return Found(hit.entry.kind, entry, unit, phone, state, hit.matched, topics)
 
 
 def unit_list(*, actor: Actor, municipality: Municipality | None = None):
@@ -327,7 +329,10 @@ def _channels(unit: Unit, at: datetime) -> list[ChannelHours]:
     hours, closures = list(unit.hours.all()), list(unit.closures.all())
     return [
         ChannelHours(
-            channel, label, hours_cell(hours, channel), openness(unit_calendar(unit, channel, hours, closures), at)
+            channel,
+            label,
+            hours_cell(hours, channel),
+            openness(unit_calendar(unit.municipality, channel, hours, closures), at),
         )
         for channel, label in Channel.choices
         if hours_cell(hours, channel) or any(c.channel in ("", channel) and c.opens_at for c in closures)

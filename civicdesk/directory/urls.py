@@ -10,7 +10,7 @@ urlpatterns: list = [
     path("directory/people/<int:pk>/", entries.employee_detail, name="employee_detail"),
     path("directory/import/", transfer.directory_import, name="directory_import"),
     path("directory/units/<int:pk>/vcard/", transfer.unit_vcard, name="unit_vcard"),
-    path("directory/employees/<int:pk>/vcard/", transfer.employee_vcard, name="employee_vcard"),
+    path("directory/people/<int:pk>/vcard/", transfer.employee_vcard, name="employee_vcard"),
 ]
 
 # Keeping the directory current: change requests, an entry's history, the stale entries.

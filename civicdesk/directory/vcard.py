@@ -12,6 +12,8 @@ import re
 import uuid
 from datetime import UTC
 
+from django.utils import translation
+
 from civicdesk.directory.csv_formats import hours_cell
 from civicdesk.directory.models import Channel, Employee, PhoneNumber, Unit
 
@@ -128,10 +130,11 @@ def unit_vcard(unit: Unit, *, include_internal: bool) -> str:
         properties.append(_adr(unit.postal_address, pref=True))
     hours = list(unit.hours.all())
     note = [unit.description.strip()] if unit.description.strip() else []
-    for channel in Channel:
-        cell = hours_cell(hours, channel.value)
-        if cell:
-            note.append(f"{channel.label}: {cell}")
+    with translation.override(unit.municipality.language):  # the card speaks the municipality's language
+        for channel in Channel:
+            cell = hours_cell(hours, channel.value)
+            if cell:
+                note.append(f"{channel.label}: {cell}")
     if note:
         properties.append(f"NOTE:{escape(chr(10).join(note))}")
     return _card(properties + _rev(unit))

@@ -310,6 +310,16 @@ def visible(actor: Actor, queryset: QuerySet) -> QuerySet:
     return queryset.filter(_owner_q(model, r.municipality_ids))
 
 
+def visible_municipality_ids(actor: Actor) -> set[int]:
+    """The ids of the municipalities ``visible`` would give, from the reach alone where it can."""
+    r = reach(actor)
+    if r.everything:
+        return set(Municipality.objects.values_list("pk", flat=True))
+    if isinstance(actor, ApiToken) and Permission.READ not in r.permissions:
+        return set()
+    return set(r.municipality_ids)
+
+
 def can_view(actor: Actor, obj: Model) -> bool:
     if isinstance(obj, Municipality) and obj.pk is not None:
         # The commonest question, answered from the reach without a query.

@@ -21,6 +21,11 @@ def municipality_by_slug(slug: str) -> Municipality | None:
     return copy.copy(found)
 
 
+def municipality_by_id(pk: int) -> Municipality | None:
+    found = REFERENCE.get(("municipality-id", pk), lambda: Municipality.objects.filter(pk=pk).first())
+    return copy.copy(found)
+
+
 def topics_in_use(municipality_id: int, keys: list[str]) -> dict[str, Topic]:
     """Of ``keys``, the active topics a municipality logs with, by key: its own key wins over a shared one."""
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.directory import search
 from civicdesk.directory.models import (
     ChangeRequest,
     Employee,
@@ -248,6 +249,7 @@ def unit_hours_set(*, actor: Actor, unit: Unit, channel: str, hours: str) -> lis
         for opens, closes in intervals
     )
     version_record(actor=actor, entry=unit, action="hours")
+    search.directory_changed(unit.municipality_id)  # bulk_create sends no signal
     audit.record(actor=actor, action="unit.hours", obj=unit, details={"channel": channel, "hours": hours.strip()})
     return rows
 

@@ -18,7 +18,7 @@ def _unit(admin, municipality, hours="mon-fri 08:00-16:00", channel=Channel.PHON
 
 
 def _state(unit, at, channel=Channel.PHONE):
-    return openness(unit_calendar(unit, channel, unit.hours.all(), unit.closures.all()), at)
+    return openness(unit_calendar(unit.municipality, channel, unit.hours.all(), unit.closures.all()), at)
 
 
 def test_hours_follow_local_time_across_the_autumn_clock_change(platform_admin, gulen):

@@ -73,7 +73,7 @@ def test_a_unit_card_has_its_name_organisation_numbers_addresses_and_hours(unit)
         ("TYPE=work;PREF=1", ";;Postboks 4;Eivindvik;;5966;"),
     ]
     note = _unescape(card["NOTE"][0][1])
-    assert note.startswith(DESCRIPTION) and note.endswith("Phone: mon-fri 09:00-15:00")
+    assert note.startswith(DESCRIPTION) and note.endswith("Telefon: mon-fri 09:00-15:00")  # in Gulen's language
     assert re.fullmatch(r"\d{8}T\d{6}Z", card["REV"][0][1])
     assert card["UID"][0][1].startswith("urn:uuid:")
 
@@ -141,7 +141,7 @@ def test_the_api_serves_a_person_card_and_hides_it_from_another_centre(client_fo
 def test_staff_download_cards_from_the_pages(client_for, agent, outsider, unit, person):
     client = client_for(agent)
     unit_card = client.get(f"/directory/units/{unit.pk}/vcard/")
-    person_card = client.get(f"/directory/employees/{person.pk}/vcard/")
+    person_card = client.get(f"/directory/people/{person.pk}/vcard/")
     assert unit_card["Content-Type"] == "text/vcard; charset=utf-8"
     assert "KIND:org\r\n" in unit_card.content.decode()
     assert "KIND:individual\r\n" in person_card.content.decode()
