@@ -50,6 +50,7 @@ KINDS = [
     "sla policy",
 ]
 WORK = ("contact", "person", "case", "case note", "change request")
+PUBLIC_DIRECTORY = ("directory unit", "unit hours")
 
 # role -> (username or token, (own, other municipality, other centre) slugs)
 ACTORS = {
@@ -101,8 +102,10 @@ EXPECTED = {
             )
         },
     ),
-    "citizen": expect({"municipality": ONLY_OWN, "topic": ONLY_OWN}),
-    "employee": expect({"municipality": ONLY_OWN, "topic": ONLY_OWN}),
+    # The directory is public to a municipality's own citizens and employees (internal-only entries to
+    # its employees only); change requests, versions and the confirm period are not.
+    "citizen": expect({kind: ONLY_OWN for kind in ("municipality", "topic", *PUBLIC_DIRECTORY)}),
+    "employee": expect({kind: ONLY_OWN for kind in ("municipality", "topic", *PUBLIC_DIRECTORY)}),
     "centre token": expect(CENTRE_STAFF_VIEW),
     "municipality token": expect(MUNICIPAL_VIEW, {"topic": ONLY_OWN}),
 }
