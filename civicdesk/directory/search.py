@@ -13,6 +13,7 @@ a typo in a word still being typed. Edit distance comes from ``rapidfuzz``, over
 of the index's words.
 """
 
+import gc
 import heapq
 import re
 import secrets
@@ -36,6 +37,8 @@ CHECK_EVERY_SECONDS = 1.0
 GENERATION_SECONDS = 24 * 3600
 MIN_QUERY_LENGTH = 2
 FUZZY_FROM_LENGTH = 4
+MANY_WORDS = 300
+MAX_POSTINGS = 2000  # per word and municipality: beyond this a prefix says too little to rank by
 
 # How much a word counts by where it stands in the entry.
 NAME, NUMBER, TITLE, TOPIC, TEXT = 4.0, 4.0, 2.0, 1.5, 0.75
@@ -197,6 +200,13 @@ class MunicipalityIndex:
                         found[full] = int(distance)
         return found
 
+    def _misspelt(self, word: str) -> bool:
+        """Worth looking a typo away: a word of letters long enough that no word here begins with it."""
+        if len(word) < FUZZY_FROM_LENGTH or not word.isalpha():
+            return False
+        start, end = self._span(word)
+        return start == end
+
     def _prefixes_of(self, length: int) -> list[str]:
         if length < 2:
             return []
@@ -212,11 +222,9 @@ class MunicipalityIndex:
 
         The word reaching the fewest entries picks the candidates; each candidate's own words are then
         checked for the others, so a short word typed beside a long one costs nothing. A single word stops
-        as soon as no entry not yet seen could beat the best ``limit``."""
-        near = {
-            word: self.near(word) if fuzzy and len(word) >= FUZZY_FROM_LENGTH and word.isalpha() else {}
-            for word in words
-        }
+        as soon as no entry not yet seen could beat the best ``limit``; no word looks at more than
+        ``MAX_POSTINGS`` entries, so a prefix shared by thousands (a number's exchange) stays as quick."""
+        near = {word: self.near(word) if fuzzy and self._misspelt(word) else {} for word in words}
         reach = []
         for word in words:
             start, end = self._span(word)
@@ -225,7 +233,7 @@ class MunicipalityIndex:
         driver = min(range(len(words)), key=reach.__getitem__)
         candidates = self._scores_of(words[driver], near[words[driver]], internal, limit if len(words) == 1 else 0)
         others = [(word, near[word]) for position, word in enumerate(words) if position != driver]
-        results = []
+        found: dict[int, tuple[float, set]] = {}
         for number, (score, where) in candidates.items():
             fields = {where}
             for word, close in others:
@@ -235,29 +243,44 @@ class MunicipalityIndex:
                 score += best
                 fields.add(best_where)
             else:
-                if internal or not self.entries[number].internal_only:
-                    results.append((score, number, fields))
+                found[number] = (score, fields)
         entries = self.entries
-        return heapq.nsmallest(limit, results, key=lambda item: (-item[0], entries[item[1]].order))
+        if not internal:
+            found = {number: value for number, value in found.items() if not entries[number].internal_only}
+        if len(found) > limit:  # only those scoring at least the limit-th best need ordering
+            least = heapq.nlargest(limit, (score for score, _fields in found.values()))[-1]
+            found = {number: value for number, value in found.items() if value[0] >= least}
+        ranked = heapq.nsmallest(limit, found.items(), key=lambda item: (-item[1][0], item[0]))
+        return [(score, number, fields) for number, (score, fields) in ranked]
 
     def _scores_of(self, word: str, close: dict[str, int], internal: bool, stop_at: int) -> dict[int, tuple]:
-        """Entry → (best score, field) for one word; with ``stop_at`` only until that many entries are
+        """Entry → (best score, field) for one word, the best-matching words first (the word itself, then
+        the shortest it begins, then those a typo away); with ``stop_at`` only until that many entries are
         certain to be the best."""
         levels: dict[float, list[str]] = {}
-        for found in self.starting_with(word):
-            levels.setdefault(_quality(word, found), []).append(found)
+        start, end = self._span(word)
+        if end - start > MANY_WORDS:  # ranking them all costs more than it tells: alphabetical, the word first
+            levels[_quality(word, word)] = self.words[start:end]
+        else:
+            for found in self.words[start:end]:
+                levels.setdefault(_quality(word, found), []).append(found)
         for found, distance in close.items():
             levels.setdefault(_fuzzy_quality(distance), []).append(found)
         scores: dict[int, tuple[float, str]] = {}
         ordered = sorted(levels, reverse=True)
+        looked_at = 0
         for position, quality in enumerate(ordered):
             for found in levels[quality]:
-                for number, weight, where, is_internal in self.postings[found]:
+                postings = self.postings[found]
+                looked_at += len(postings)
+                for number, weight, where, is_internal in postings:
                     if is_internal and not internal:
                         continue
                     score = quality * weight
                     if score > scores.get(number, _NOTHING)[0]:
                         scores[number] = (score, where)
+                if looked_at >= MAX_POSTINGS:
+                    return scores
             if stop_at and position + 1 < len(ordered) and len(scores) >= stop_at:
                 bound = ordered[position + 1] * MAX_WEIGHT
                 if sum(1 for score, _where in scores.values() if score >= bound) >= stop_at:
@@ -362,17 +385,23 @@ def build(municipality_id: int) -> MunicipalityIndex:
         unit__municipality_id=municipality_id, date__gte=timezone.now().date() - timedelta(days=1)
     ).values_list("unit_id", "channel", "date", "opens_at", "closes_at"):
         index.hours.setdefault(unit_id, ([], []))[1].append(ClosureRow(channel, day, opens_at, closes_at))
-    for order, made in ((0, units), (1, people)):
-        for row in made.values():
-            shown = row["entry"]
-            entry = Entry(
-                order=(order, fold(shown["name"]), shown["pk"]),
+    made = [
+        (
+            Entry(
+                order=(order, fold(row["entry"]["name"]), row["entry"]["pk"]),
                 municipality_id=municipality_id,
                 phones=tuple(row["phones"]),
                 topic_ids=tuple(row["topics"]),
-                **shown,
-            )
-            index.add(entry, row["weighted"])
+                **row["entry"],
+            ),
+            row["weighted"],
+        )
+        for order, rows in ((0, units), (1, people))
+        for row in rows.values()
+    ]
+    made.sort(key=lambda pair: pair[0].order)  # so an entry's number is its place among equal scores
+    for entry, weighted in made:
+        index.add(entry, weighted)
     index.seal()
     return index
 
@@ -403,6 +432,10 @@ class Indexes:
             index = build(municipality_id)
             if not connection.in_atomic_block:  # what a transaction read may yet be rolled back
                 self._held[municipality_id] = (generation, index)
+                # An index is a million small objects that live until the next change: left to the cyclic
+                # garbage collector, each full collection walks them all (a few hundred ms, at random
+                # keystrokes). Frozen, the collector skips them; reference counting still frees them.
+                gc.freeze()
             indexes.append(index)
         return indexes
 

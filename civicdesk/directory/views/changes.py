@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -56,6 +57,8 @@ def _request_form(request, municipality, data=None):
 def change_request_submit(request):
     municipality, municipalities = _municipality(request)
     form = _request_form(request, municipality, request.POST if request.method == "POST" else None)
+    if request.method != "POST":  # from a unit's or person's page: the change is about them
+        form.initial.update({key: request.GET[key] for key in ("unit", "employee", "kind") if request.GET.get(key)})
     if request.method == "POST" and form.is_valid():
         try:
             services.change_request_submit(
@@ -240,6 +243,9 @@ def _confirm(request, entry):
         if error.status == 404:
             raise
         messages.error(request, error.message)
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)  # confirmed from the entry's own page
     return redirect(_back("directory:stale_entries", entry.municipality))
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from civicdesk.directory import selectors
 from civicdesk.organisations import selectors as organisation_selectors
+from civicdesk.organisations.access import is_staff_actor
 
 PAGE = "directory/directory.html"
 RESULT_LIMIT = 20
@@ -32,4 +33,6 @@ def directory(request):
     if request.htmx:
         return render(request, PAGE + "#results", context)
     context["municipalities"] = organisation_selectors.municipality_list(actor=request.actor).order_by("name")
+    context["staff"] = is_staff_actor(request.actor)
+    context["admin"] = organisation_selectors.municipalities_administered(actor=request.actor).exists()
     return render(request, PAGE, context)
