@@ -2,7 +2,10 @@
 Oppmåling Osterøy, …) with queue numbers, phone and desk hours, and who handles building permits,
 surveying, planning and the other common topics. Built through the services, like everything else."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from civicdesk.directory import services
 from civicdesk.directory.models import Channel, PhoneNumber, Unit
@@ -54,6 +57,8 @@ def build() -> None:
             if key in topics and team_name in units:
                 services.responsibility_add(actor=SYSTEM, topic=topics[key], unit=units[team_name], rank=2)
     _gulen_caseworker()
+    _people_and_internal_units()
+    _upkeep()
 
 
 def _mailbox(name: str) -> str:
@@ -80,4 +85,75 @@ def _gulen_caseworker() -> None:
     topic = Topic.objects.get(municipality=None, key="building-permits")
     services.responsibility_add(
         actor=SYSTEM, topic=topic, unit=unit, employee=employee, rank=1, note="Named caseworker"
+    )
+
+
+# People listed in each municipality's units (fictional; the letters agents type every way: ø, å, æ).
+PEOPLE = [
+    ("Åse Sørheim", "Rådgjevar"),
+    ("Bjørn Økland", "Einingsleiar"),
+    ("Kjersti Mæland", "Saksbehandlar"),
+    ("Håkon Aasen", "Ingeniør"),
+    ("Solveig Nygård", "Konsulent"),
+    ("Ørjan Brekke", "Fagleiar"),
+]
+
+
+def _people_and_internal_units() -> None:
+    """A few named people in each municipality's units with direct lines, and an internal-only IT support
+    unit with an internal number: what employees ring the centre for and can look up themselves."""
+    for slug, exchange in MUNICIPALITIES.items():
+        municipality = Municipality.objects.get(slug=slug)
+        units = list(Unit.objects.filter(municipality=municipality, team__isnull=False).order_by("pk"))
+        for index, (name, title) in enumerate(PEOPLE):
+            unit = units[index % len(units)]
+            person = services.employee_create(
+                actor=SYSTEM,
+                municipality=municipality,
+                name=name,
+                title=title,
+                unit=unit,
+                email=f"{_mailbox(name)}@{slug}.kommune.example",
+                languages=["nb", "nn", "en"] if index % 2 else ["nb", "nn"],
+            )
+            services.phone_add(
+                actor=SYSTEM,
+                employee=person,
+                number=f"{exchange}30{index + 10:02d}",
+                purpose=PhoneNumber.Purpose.DIRECT,
+            )
+        support = services.unit_create(
+            actor=SYSTEM,
+            municipality=municipality,
+            name=f"IT-brukarstøtte {municipality.name}",
+            kind=Unit.Kind.FUNCTION,
+            internal_only=True,
+            description="PC, telefon, tilgangar og passord for tilsette",
+        )
+        services.unit_hours_set(actor=SYSTEM, unit=support, channel=Channel.PHONE, hours="mon-fri 08:00-15:30")
+        services.phone_add(
+            actor=SYSTEM,
+            unit=support,
+            number=f"{exchange}9900",
+            purpose=PhoneNumber.Purpose.DIRECT,
+            label="Internt",
+            internal_only=True,
+        )
+
+
+def _upkeep() -> None:
+    """Something for citizen service to do: two entries last confirmed over a year ago, and a change
+    Gulen's building team has reported."""
+    gulen = Municipality.objects.get(slug="gulen")
+    long_ago = timezone.now() - timedelta(days=400)
+    Unit.objects.filter(municipality=gulen, name__in=["Plan Gulen", "Oppmåling Gulen"]).update(confirmed_at=long_ago)
+    reporter = User.objects.get(username="gulen.caseworker")
+    byggesak = Unit.objects.get(municipality=gulen, name="Byggesak Gulen")
+    services.change_request_submit(
+        actor=reporter,
+        municipality=gulen,
+        kind="unit_change",
+        unit=byggesak,
+        proposed={"email": "byggesak.postmottak@gulen.kommune.example"},
+        note="Ny felles postkasse frå 1. januar.",
     )

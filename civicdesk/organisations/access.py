@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Model, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.lib.errors import Forbidden, NotFound
+from civicdesk.lib.memo import Memo
 from civicdesk.organisations.models import (
     ApiToken,
     AuditEvent,
@@ -129,14 +131,31 @@ class Reach:
         return role in self.roles
 
 
+# Which centre serves which municipality, when: a few rows read by nearly every request, kept in each
+# process and renewed in all of them when a membership changes (lib/memo).
+MEMBERSHIPS = Memo("centre-memberships")
+
+
 def current_member_ids(center_ids) -> set[int]:
     """Municipalities served now by any of the centres."""
     now = timezone.now()
-    return set(
-        CenterMembership.objects.filter(center_id__in=center_ids, joined_at__lte=now)
-        .filter(Q(left_at__isnull=True) | Q(left_at__gt=now))
-        .values_list("municipality_id", flat=True)
+    rows = MEMBERSHIPS.get(
+        "all",
+        lambda: list(CenterMembership.objects.values_list("center_id", "municipality_id", "joined_at", "left_at")),
     )
+    return {
+        municipality_id
+        for center_id, municipality_id, joined_at, left_at in rows
+        if center_id in center_ids and joined_at <= now and (left_at is None or left_at > now)
+    }
+
+
+def _memberships_changed(sender, **kwargs) -> None:
+    MEMBERSHIPS.bump()
+
+
+for _signal in (post_save, post_delete):
+    _signal.connect(_memberships_changed, sender=CenterMembership, dispatch_uid=f"access-memberships-{_signal}")
 
 
 def reach(actor: Actor) -> Reach:

@@ -36,6 +36,8 @@ def chrome(request) -> dict:
     context = {"LANGUAGE_CHOICES": settings.LANGUAGES, "nav_items": [], "brand": None}
     if actor is None or not actor.is_authenticated:
         return context
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
+        return context  # a fragment swapped into a page that already has its frame
     roles = selectors.landing_roles(actor=actor)
     seen = set()
     items = []

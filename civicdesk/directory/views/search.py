@@ -9,7 +9,7 @@ from civicdesk.organisations import selectors as organisation_selectors
 from civicdesk.organisations.access import is_staff_actor
 
 PAGE = "directory/directory.html"
-RESULT_LIMIT = 20
+RESULT_LIMIT = 12
 
 
 def found_for(request) -> dict:

@@ -39,6 +39,7 @@ KINDS = [
     "api token",
     # registered by higher packages (directory, contacts, cases): work rows and setting rows
     "directory unit",
+    "internal unit",
     "unit hours",
     "change request",
     "entry version",
@@ -95,6 +96,7 @@ EXPECTED = {
                 "api token",
                 "sla policy",
                 "directory unit",
+                "internal unit",
                 "unit hours",
                 "entry version",
                 "directory policy",
@@ -105,7 +107,7 @@ EXPECTED = {
     # The directory is public to a municipality's own citizens and employees (internal-only entries to
     # its employees only); change requests, versions and the confirm period are not.
     "citizen": expect({kind: ONLY_OWN for kind in ("municipality", "topic", *PUBLIC_DIRECTORY)}),
-    "employee": expect({kind: ONLY_OWN for kind in ("municipality", "topic", *PUBLIC_DIRECTORY)}),
+    "employee": expect({kind: ONLY_OWN for kind in ("municipality", "topic", "internal unit", *PUBLIC_DIRECTORY)}),
     "centre token": expect(CENTRE_STAFF_VIEW),
     "municipality token": expect(MUNICIPAL_VIEW, {"topic": ONLY_OWN}),
 }
@@ -170,11 +172,13 @@ def _object_of(kind: str, slug: str):
         from civicdesk.cases import services as case_services
 
         return case_services.sla_policy_set(actor=SYSTEM, municipality=municipality, resolve_minutes=450)
-    if kind in ("directory unit", "unit hours"):
+    if kind in ("directory unit", "internal unit", "unit hours"):
         from civicdesk.directory import services as directory_services
 
-        unit = directory_services.unit_create(actor=SYSTEM, municipality=municipality, name=f"Servicetorget {slug}")
-        if kind == "directory unit":
+        unit = directory_services.unit_create(
+            actor=SYSTEM, municipality=municipality, name=f"Servicetorget {slug}", internal_only=kind == "internal unit"
+        )
+        if kind != "unit hours":
             return unit
         return directory_services.unit_hours_set(actor=SYSTEM, unit=unit, channel="phone", hours="mon 08:00-16:00")[0]
     if kind in ("change request", "entry version", "directory policy"):
