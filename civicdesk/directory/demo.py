@@ -104,7 +104,12 @@ def _people_and_internal_units() -> None:
     unit with an internal number: what employees ring the centre for and can look up themselves."""
     for slug, exchange in MUNICIPALITIES.items():
         municipality = Municipality.objects.get(slug=slug)
-        units = list(Unit.objects.filter(municipality=municipality, team__isnull=False).order_by("pk"))
+        # Not in Byggesak: there the named caseworker is the one person listed (Gulen's referral shows them).
+        units = list(
+            Unit.objects.filter(municipality=municipality, team__isnull=False)
+            .exclude(name__startswith="Byggesak")
+            .order_by("pk")
+        )
         for index, (name, title) in enumerate(PEOPLE):
             unit = units[index % len(units)]
             person = services.employee_create(
@@ -142,18 +147,20 @@ def _people_and_internal_units() -> None:
 
 
 def _upkeep() -> None:
-    """Something for citizen service to do: two entries last confirmed over a year ago, and a change
-    Gulen's building team has reported."""
-    gulen = Municipality.objects.get(slug="gulen")
+    """Something for Osterøy's citizen service to do: two entries last confirmed over a year ago, and a
+    change its surveying team has reported."""
+    osteroy = Municipality.objects.get(slug="osteroy")
     long_ago = timezone.now() - timedelta(days=400)
-    Unit.objects.filter(municipality=gulen, name__in=["Plan Gulen", "Oppmåling Gulen"]).update(confirmed_at=long_ago)
-    reporter = User.objects.get(username="gulen.caseworker")
-    byggesak = Unit.objects.get(municipality=gulen, name="Byggesak Gulen")
-    services.change_request_submit(
-        actor=reporter,
-        municipality=gulen,
-        kind="unit_change",
-        unit=byggesak,
-        proposed={"email": "byggesak.postmottak@gulen.kommune.example"},
-        note="Ny felles postkasse frå 1. januar.",
+    Unit.objects.filter(municipality=osteroy, name__in=["Plan Osterøy", "Barnehage Osterøy"]).update(
+        confirmed_at=long_ago
     )
+    unit = Unit.objects.filter(municipality=osteroy, name__startswith="Oppmåling").first()
+    if unit is not None:
+        services.change_request_submit(
+            actor=User.objects.get(username="osteroy.caseworker"),
+            municipality=osteroy,
+            kind="unit_change",
+            unit=unit,
+            proposed={"email": "oppmaling.postmottak@osteroy.kommune.example"},
+            note="Ny felles postkasse frå 1. januar.",
+        )
