@@ -89,6 +89,7 @@ print(total, team, team_open, round(time.monotonic() - started, 1))
 """
 
 _SESSION = """
+import sys
 import django
 django.setup()
 from django.conf import settings
@@ -96,7 +97,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from civicdesk.organisations.models import User
 
-user = User.objects.get(username="gulen.caseworker")
+user = User.objects.get(username=sys.argv[1])
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
 session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -104,6 +105,12 @@ session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.save()
 print(settings.SESSION_COOKIE_NAME, session.session_key)
 """
+
+
+def session_cookie(environment: dict[str, str], username: str) -> dict[str, str]:
+    """The Cookie header of a signed-in session of ``username``, made in the bench database."""
+    cookie_name, session_key = python(environment, _SESSION, username).split()
+    return {"Cookie": f"{cookie_name}={session_key}"}
 
 
 def python(environment: dict[str, str], code: str, *arguments: str, timeout: int = 3600) -> str:
@@ -168,10 +175,9 @@ def run(duration: float) -> dict[str, float]:
         say(f"  adding {count:,} cases …")
         total, team, team_open, took = python(environment, _POPULATE, str(count)).split()
         say(f"  {int(total):,} cases in {took} s; the caseworker's team has {int(team_open):,} open")
-        cookie_name, session_key = python(environment, _SESSION).split()
         figures["cases_total"] = float(total)
         figures["team_open_cases"] = float(team_open)
-        page_headers = {"Cookie": f"{cookie_name}={session_key}"}
+        page_headers = session_cookie(environment, "gulen.caseworker")
         lists = {
             "team_page": ("/cases/", page_headers),
             "mine_page": ("/cases/?view=mine", page_headers),

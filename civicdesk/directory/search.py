@@ -39,6 +39,7 @@ MIN_QUERY_LENGTH = 2
 FUZZY_FROM_LENGTH = 4
 MANY_WORDS = 300
 MAX_POSTINGS = 2000  # per word and municipality: beyond this a prefix says too little to rank by
+MAX_CHECKED = 500  # candidates of a many-word query checked for its other words
 
 # How much a word counts by where it stands in the entry.
 NAME, NUMBER, TITLE, TOPIC, TEXT = 4.0, 4.0, 2.0, 1.5, 0.75
@@ -232,6 +233,8 @@ class MunicipalityIndex:
             reach.append(self._running[end] - self._running[start] + fuzzy_reach)
         driver = min(range(len(words)), key=reach.__getitem__)
         candidates = self._scores_of(words[driver], near[words[driver]], internal, limit if len(words) == 1 else 0)
+        if len(words) > 1 and len(candidates) > MAX_CHECKED:  # the others are checked on the best of them
+            candidates = dict(heapq.nlargest(MAX_CHECKED, candidates.items(), key=lambda item: item[1][0]))
         others = [(word, near[word]) for position, word in enumerate(words) if position != driver]
         found: dict[int, tuple[float, set]] = {}
         for number, (score, where) in candidates.items():

@@ -357,15 +357,9 @@ def time_zone_of(*, actor: Actor) -> str | None:
     home = home_municipality(actor=actor)
     if home is not None:
         return home.time_zone
-    reach = access.reach(actor)
-    if reach.municipality_ids:
-        return (
-            Municipality.objects.filter(pk__in=reach.municipality_ids)
-            .order_by("name")
-            .values_list("time_zone", flat=True)
-            .first()
-        )
-    return None
+    served = [reference.municipality_by_id(pk) for pk in access.reach(actor).municipality_ids]
+    first = min((municipality for municipality in served if municipality), key=lambda m: m.name, default=None)
+    return first.time_zone if first else None
 
 
 def notifications_of(*, actor: Actor, unread_only: bool = False) -> QuerySet[Notification]:
