@@ -40,6 +40,7 @@ FUZZY_FROM_LENGTH = 4
 MANY_WORDS = 300
 MAX_POSTINGS = 2000  # per word and municipality: beyond this a prefix says too little to rank by
 MAX_CHECKED = 500  # candidates of a many-word query checked for its other words
+MAX_NEAR = 400  # words a typo away looked at, per word and municipality
 
 # How much a word counts by where it stands in the entry.
 NAME, NUMBER, TITLE, TOPIC, TEXT = 4.0, 4.0, 2.0, 1.5, 0.75
@@ -189,16 +190,22 @@ class MunicipalityIndex:
         """Words whose beginning is within the typo allowance of ``word`` but does not start with it, with
         the distance."""
         allowed = 1 if len(word) < 8 else 2
+        # A letter too many (so a shorter beginning) only from six letters on: before that a shorter
+        # beginning is a different word more often than a typo, and it begins thousands.
+        shortest = len(word) - allowed if len(word) >= 6 else len(word)
         found: dict[str, int] = {}
-        for length in range(len(word) - allowed, len(word) + allowed + 1):
+        for length in range(shortest, len(word) + allowed + 1):
             for prefix, distance, _index in process.extract(
                 word, self._prefixes_of(length), scorer=Levenshtein.distance, score_cutoff=allowed, limit=None
             ):
                 if distance == 0:
                     continue
-                for full in self.starting_with(prefix):
+                start, end = self._span(prefix)
+                for full in self.words[start : min(end, start + MAX_NEAR)]:
                     if distance < found.get(full, allowed + 1) and not full.startswith(word):
                         found[full] = int(distance)
+                if len(found) >= MAX_NEAR:  # a typo of a common beginning: enough to choose from
+                    return found
         return found
 
     def _misspelt(self, word: str) -> bool:
@@ -273,6 +280,8 @@ class MunicipalityIndex:
         ordered = sorted(levels, reverse=True)
         looked_at = 0
         for position, quality in enumerate(ordered):
+            best_possible = quality * MAX_WEIGHT
+            certain = 0  # entries that nothing later can beat (ties aside): as good as this level gives
             for found in levels[quality]:
                 postings = self.postings[found]
                 looked_at += len(postings)
@@ -280,9 +289,11 @@ class MunicipalityIndex:
                     if is_internal and not internal:
                         continue
                     score = quality * weight
-                    if score > scores.get(number, _NOTHING)[0]:
+                    before = scores.get(number, _NOTHING)[0]
+                    if score > before:
                         scores[number] = (score, where)
-                if looked_at >= MAX_POSTINGS:
+                        certain += score >= best_possible > before
+                if looked_at >= MAX_POSTINGS or (stop_at and certain >= stop_at):
                     return scores
             if stop_at and position + 1 < len(ordered) and len(scores) >= stop_at:
                 bound = ordered[position + 1] * MAX_WEIGHT
