@@ -139,6 +139,7 @@ def _fresh_rate_limits():
     """Rate-limit counters and memo generations live in the cache; each test starts with none (Redis in the
     PostgreSQL run), and with no rows memoised in the process."""
     from django.core.cache import cache
+    from django.utils import translation
 
     from civicdesk.directory import search
     from civicdesk.lib import memo
@@ -146,6 +147,7 @@ def _fresh_rate_limits():
     cache.clear()
     memo.forget_all()
     search.INDEXES.forget()
+    translation.deactivate()  # a request earlier in this thread left its user's language active
     yield
 
 

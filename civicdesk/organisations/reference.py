@@ -22,8 +22,17 @@ def municipality_by_slug(slug: str) -> Municipality | None:
 
 
 def municipality_by_id(pk: int) -> Municipality | None:
-    found = REFERENCE.get(("municipality-id", pk), lambda: Municipality.objects.filter(pk=pk).first())
-    return copy.copy(found)
+    return copy.copy(_municipalities_by_id().get(pk))
+
+
+def municipalities_by_id(pks) -> list[Municipality]:
+    """Those of ``pks`` that exist; one read for all of them (there are a few hundred in the Nordics)."""
+    every = _municipalities_by_id()
+    return [copy.copy(every[pk]) for pk in pks if pk in every]
+
+
+def _municipalities_by_id() -> dict[int, Municipality]:
+    return REFERENCE.get("municipalities-by-id", lambda: {m.pk: m for m in Municipality.objects.all()})
 
 
 def topics_in_use(municipality_id: int, keys: list[str]) -> dict[str, Topic]:

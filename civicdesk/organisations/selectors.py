@@ -357,8 +357,8 @@ def time_zone_of(*, actor: Actor) -> str | None:
     home = home_municipality(actor=actor)
     if home is not None:
         return home.time_zone
-    served = [reference.municipality_by_id(pk) for pk in access.reach(actor).municipality_ids]
-    first = min((municipality for municipality in served if municipality), key=lambda m: m.name, default=None)
+    served = reference.municipalities_by_id(access.reach(actor).municipality_ids)
+    first = min(served, key=lambda municipality: municipality.name, default=None)
     return first.time_zone if first else None
 
 
