@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ninja",
     "civicdesk.organisations",
     "civicdesk.directory",
+    "civicdesk.knowledge",
     "civicdesk.contacts",
     "civicdesk.cases",
 ]
