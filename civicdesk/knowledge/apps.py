@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgeConfig(AppConfig):
     name = "civicdesk.knowledge"
     verbose_name = _("Knowledge")
+
+    def ready(self):
+        from django.db.models import Q
+
+        from civicdesk.knowledge import models
+        from civicdesk.organisations import access
+
+        def article_readers(internal: bool) -> Q:
+            """Citizens read published public answers; the municipality's employees its internal ones too."""
+            audiences = [models.Audience.PUBLIC, models.Audience.INTERNAL] if internal else [models.Audience.PUBLIC]
+            return Q(status=models.Article.Status.PUBLISHED, audience__in=audiences)
+
+        def incident_readers(internal: bool) -> Q:
+            return Q() if internal else Q(is_public=True)
+
+        permission = access.Permission.WRITE_KNOWLEDGE
+        access.register_scoped_kind(models.Article, token_permission=permission, readers=article_readers)
+        access.register_scoped_kind(
+            models.Incident, token_permission=permission, readers=incident_readers, supervisors_change_local=True
+        )
+        access.register_scoped_kind(models.SynonymGroup, token_permission=permission)
+        for model in (models.AnswerFeedback, models.SearchMiss):
+            access.register_setting_kind(model)

@@ -13,6 +13,7 @@ or ``SYSTEM``. What an actor reaches is the set of municipalities its roles give
 object. Nothing outside this module decides access.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -65,7 +66,8 @@ class Permission:
     WRITE_ORGANISATION = "organisation:write"
     WRITE_CONTACTS = "contacts:write"
     WRITE_CASES = "cases:write"
-    ALL = (READ, WRITE_TOPICS, WRITE_ORGANISATION, WRITE_CONTACTS, WRITE_CASES)
+    WRITE_KNOWLEDGE = "knowledge:write"
+    ALL = (READ, WRITE_TOPICS, WRITE_ORGANISATION, WRITE_CONTACTS, WRITE_CASES, WRITE_KNOWLEDGE)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,32 @@ def register_setting_kind(
         public=public,
         internal_field=internal_field,
     )
+
+
+@dataclass(frozen=True)
+class ScopedKind:
+    """Rows of every municipality a centre serves (``municipality`` empty, ``center`` set) or of one
+    municipality: the knowledge base and the incident list. Staff who reach the municipality see them;
+    ``readers`` narrows what its citizens (``internal=False``) and employees (``internal=True``) see, or
+    None when they see none. Its admins change the municipality's own rows; the centre's supervisors
+    change its shared rows and, with ``supervisors_change_local``, those of the municipalities it serves."""
+
+    token_permission: str
+    readers: Callable[[bool], Q] | None = None
+    supervisors_change_local: bool = False
+
+
+_SCOPED_KINDS: dict[type[Model], ScopedKind] = {}
+
+
+def register_scoped_kind(
+    model: type[Model],
+    *,
+    token_permission: str,
+    readers: Callable[[bool], Q] | None = None,
+    supervisors_change_local: bool = False,
+) -> None:
+    _SCOPED_KINDS[model] = ScopedKind(token_permission, readers, supervisors_change_local)
 
 
 def _owner_value(obj: Model, path: str):
@@ -261,6 +289,8 @@ def _owner_q(model: type[Model], ids) -> Q:
         return Q(municipality_id__in=ids) | Q(center_id__in=_centers_serving(ids))
     if model in _WORK_KINDS:
         return Q(**{f"{_WORK_KINDS[model].owner}__in": ids})
+    if model in _SCOPED_KINDS:
+        return Q(municipality_id__in=ids) | Q(municipality__isnull=True, center_id__in=_centers_serving(ids))
     raise TypeError(f"access: no owner rule for {model.__name__}")
 
 
@@ -289,6 +319,8 @@ def owner_ids(obj: Model) -> set[int | None]:
         return {obj.municipality_id} if obj.municipality_id else current_member_ids([obj.center_id])
     if type(obj) in _WORK_KINDS:
         return {_owner_value(obj, _WORK_KINDS[type(obj)].owner)}
+    if type(obj) in _SCOPED_KINDS:
+        return {obj.municipality_id} if obj.municipality_id else current_member_ids([obj.center_id])
     raise TypeError(f"access: no owner rule for {type(obj).__name__}")
 
 
@@ -307,6 +339,11 @@ def visible(actor: Actor, queryset: QuerySet) -> QuerySet:
         return queryset
     if isinstance(actor, ApiToken) and Permission.READ not in r.permissions:
         return queryset.none()
+    scoped = _SCOPED_KINDS.get(model)
+    if scoped is not None and not is_staff_actor(actor):
+        if scoped.readers is None:
+            return queryset.none()
+        return queryset.filter(_owner_q(model, r.municipality_ids)).filter(scoped.readers(is_internal_actor(actor)))
     kind = _WORK_KINDS.get(model)
     if kind is not None and kind.public and not is_staff_actor(actor):
         rows = queryset.filter(_owner_q(model, r.municipality_ids))
@@ -364,6 +401,8 @@ def can(actor: Actor, action: str, obj: Model) -> bool:
     owners = owner_ids(obj)
     if type(obj) in _WORK_KINDS:
         return _can_work_on(actor, r, type(obj), owners)
+    if type(obj) in _SCOPED_KINDS:
+        return _can_change_scoped(actor, r, obj, owners)
     if isinstance(actor, ApiToken):
         needed = Permission.WRITE_TOPICS if isinstance(obj, Topic) else Permission.WRITE_ORGANISATION
         if needed not in r.permissions or isinstance(obj, ServiceCenter | CenterMembership | ApiToken):
@@ -388,6 +427,32 @@ def _can_work_on(actor: Actor, r: Reach, model: type[Model], owners: set) -> boo
     if kind.is_setting:
         return owners <= r.admin_of
     return is_staff_actor(actor) and bool(r.roles)
+
+
+def _can_change_scoped(actor: Actor, r: Reach, obj: Model, owners: set) -> bool:
+    kind = _SCOPED_KINDS[type(obj)]
+    if not owners or not owners <= r.municipality_ids:
+        return False
+    if isinstance(actor, ApiToken):
+        return kind.token_permission in r.permissions and (
+            obj.municipality_id is not None or obj.center_id in r.center_ids
+        )
+    supervisor = r.has_role(Role.SUPERVISOR) and is_staff_actor(actor)
+    if obj.municipality_id is None:
+        return supervisor and obj.center_id in r.center_ids
+    return obj.municipality_id in r.admin_of or (supervisor and kind.supervisors_change_local)
+
+
+def require_add_scoped(
+    actor: Actor, model: type[Model], *, center: ServiceCenter | None = None, municipality: Municipality | None = None
+) -> None:
+    """May the actor add a row of a scoped kind, shared by ``center`` or local to ``municipality``?"""
+    if municipality is not None:
+        require(actor, Action.VIEW, municipality)
+    elif center is None or (not reach(actor).everything and center.pk not in reach(actor).center_ids):
+        raise NotFound(_("Not found."))
+    if not can(actor, Action.CHANGE, model(center=center, municipality=municipality)):
+        raise Forbidden(_("You do not have permission to do that."))
 
 
 def require(actor: Actor, action: str, obj: Model) -> None:

@@ -44,6 +44,13 @@ KINDS = [
     "change request",
     "entry version",
     "directory policy",
+    "shared article",
+    "local article",
+    "internal article",
+    "draft article",
+    "incident",
+    "internal incident",
+    "synonyms",
     "contact",
     "person",
     "case",
@@ -73,13 +80,22 @@ def expect(view: dict[str, set], change: dict[str, set] | None = None) -> dict[s
 
 
 CENTRE_STAFF_VIEW = {kind: CENTRE for kind in KINDS if kind not in ("audit event", "api token")}
-MUNICIPAL_VIEW = {**{kind: ONLY_OWN for kind in KINDS if kind not in ("audit event", "api token")}, "centre": CENTRE}
+# A centre's shared knowledge belongs to every municipality it serves, so it is "seen" for the other
+# municipality of the same centre too.
+SHARED = {"shared article": CENTRE}
+MUNICIPAL_VIEW = {
+    **{kind: ONLY_OWN for kind in KINDS if kind not in ("audit event", "api token")},
+    "centre": CENTRE,
+    **SHARED,
+}
+KNOWLEDGE_LOCAL = ("local article", "internal article", "draft article", "incident", "internal incident", "synonyms")
 CENTRE_WORK = {kind: CENTRE for kind in WORK}
 OWN_WORK = {kind: ONLY_OWN for kind in WORK}
 
 EXPECTED = {
     "platform admin": expect({kind: ALL for kind in KINDS}, {kind: ALL for kind in KINDS if kind != "audit event"}),
-    "supervisor": expect(CENTRE_STAFF_VIEW, CENTRE_WORK),
+    # Supervisors keep the centre's shared articles and raise incidents for any municipality it serves.
+    "supervisor": expect(CENTRE_STAFF_VIEW, {**CENTRE_WORK, **SHARED, "incident": CENTRE, "internal incident": CENTRE}),
     "agent": expect(CENTRE_STAFF_VIEW, CENTRE_WORK),
     "caseworker": expect(MUNICIPAL_VIEW, OWN_WORK),
     "municipality admin": expect(
@@ -100,14 +116,33 @@ EXPECTED = {
                 "unit hours",
                 "entry version",
                 "directory policy",
+                *KNOWLEDGE_LOCAL,
                 *WORK,
             )
         },
     ),
     # The directory is public to a municipality's own citizens and employees (internal-only entries to
     # its employees only); change requests, versions and the confirm period are not.
-    "citizen": expect({kind: ONLY_OWN for kind in ("municipality", "topic", *PUBLIC_DIRECTORY)}),
-    "employee": expect({kind: ONLY_OWN for kind in ("municipality", "topic", "internal unit", *PUBLIC_DIRECTORY)}),
+    # Knowledge: citizens read published public answers and public incidents; employees internal ones too.
+    "citizen": expect(
+        {kind: ONLY_OWN for kind in ("municipality", "topic", *PUBLIC_DIRECTORY, "local article", "incident")} | SHARED
+    ),
+    "employee": expect(
+        {
+            kind: ONLY_OWN
+            for kind in (
+                "municipality",
+                "topic",
+                "internal unit",
+                *PUBLIC_DIRECTORY,
+                "shared article",
+                "local article",
+                "internal article",
+                "incident",
+                "internal incident",
+            )
+        }
+    ),
     "centre token": expect(CENTRE_STAFF_VIEW),
     "municipality token": expect(MUNICIPAL_VIEW, {"topic": ONLY_OWN}),
 }
@@ -196,7 +231,41 @@ def _object_of(kind: str, slug: str):
         return directory_services.change_request_submit(
             actor=SYSTEM, municipality=municipality, kind="unit_change", unit=unit, proposed={"name": "Probe"}
         )
+    if kind in ("shared article", "local article", "internal article", "draft article"):
+        return _article(kind, municipality)
+    if kind in ("incident", "internal incident"):
+        from django.apps import apps
+        from django.utils import timezone
+
+        incident = apps.get_model("knowledge", "Incident").objects.create(
+            municipality=municipality, title="Vannbrudd", is_public=kind == "incident", starts_at=timezone.now()
+        )
+        incident.municipalities.add(municipality)
+        return incident
+    if kind == "synonyms":
+        from django.apps import apps
+
+        return apps.get_model("knowledge", "SynonymGroup").objects.create(
+            municipality=municipality, terms="storskrald = grovaffald"
+        )
     raise AssertionError(kind)
+
+
+def _article(kind: str, municipality: Municipality):
+    from django.apps import apps
+
+    center = CenterMembership.objects.filter(municipality=municipality, left_at__isnull=True).first().center
+    status = "draft" if kind == "draft article" else "published"
+    return apps.get_model("knowledge", "Article").objects.create(
+        center=center if kind == "shared article" else None,
+        municipality=None if kind == "shared article" else municipality,
+        slug=f"probe-{kind.split()[0]}-{municipality.slug}",
+        title="Probe",
+        body="Probe",
+        language="nb",
+        audience="internal" if kind == "internal article" else "public",
+        status=status,
+    )
 
 
 CELLS = [(role, kind) for role in ACTORS for kind in KINDS]
