@@ -294,6 +294,12 @@ def _owner_q(model: type[Model], ids) -> Q:
     raise TypeError(f"access: no owner rule for {model.__name__}")
 
 
+def owned_by(model: type[Model], municipality_ids) -> Q:
+    """Rows of ``model`` that belong to these municipalities (for scoped kinds: their own and those shared
+    by a centre serving them). Narrowing only: what an actor sees is still ``visible``'s to say."""
+    return _owner_q(model, municipality_ids)
+
+
 def _centers_serving(ids):
     now = timezone.now()
     return (
