@@ -18,7 +18,6 @@ import heapq
 import re
 import secrets
 import time as clock
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -32,6 +31,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from civicdesk.directory.models import Employee, PhoneNumber, Responsibility, Unit, UnitClosure, UnitHours
+from civicdesk.lib.nordic_text import fold
+from civicdesk.lib.nordic_text import words as words_of
 
 CHECK_EVERY_SECONDS = 1.0
 GENERATION_SECONDS = 24 * 3600
@@ -46,26 +47,7 @@ MAX_NEAR = 400  # words a typo away looked at, per word and municipality
 NAME, NUMBER, TITLE, TOPIC, TEXT = 4.0, 4.0, 2.0, 1.5, 0.75
 MAX_WEIGHT = max(NAME, NUMBER, TITLE, TOPIC, TEXT)
 
-_LETTERS = str.maketrans({"æ": "a", "ä": "a", "ø": "o", "ö": "o", "å": "a", "ð": "d", "þ": "th", "ß": "ss"})
-_PAIRS = (("aa", "a"), ("ae", "a"), ("oe", "o"))
-_WORD = re.compile(r"\w+")
 _NUMBER_QUERY = re.compile(r"^[\d\s+()./-]+$")
-
-
-def fold(text: str) -> str:
-    """One spelling for what Nordic writers spell several ways: ``Sørensen``, ``Sörensen``, ``Soerensen``
-    and ``Sorensen`` all fold to ``sorensen``; ``Åsane`` and ``Aasane`` to ``asane``; accents go."""
-    text = text.casefold().translate(_LETTERS)
-    if not text.isascii():
-        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
-    for pair, letter in _PAIRS:
-        if pair in text:
-            text = text.replace(pair, letter)
-    return text
-
-
-def words_of(text: str) -> list[str]:
-    return _WORD.findall(fold(text)) if text else []
 
 
 def query_words(query: str) -> list[str]:
