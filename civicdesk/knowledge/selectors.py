@@ -3,14 +3,16 @@ and those its centre shares, a local variant in place of the shared article it a
 incidents going on now that affect it or the topic asked about, the most severe first."""
 
 import difflib
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.knowledge.models import Article, ArticleVersion, Incident
+from civicdesk.knowledge.models import AnswerFeedback, Article, ArticleVersion, Incident, SearchMiss
 from civicdesk.lib.errors import NotFound
+from civicdesk.lib.nordic_text import fold
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Action, Actor
 from civicdesk.organisations.models import Municipality, Topic
@@ -88,3 +90,45 @@ def active_incidents(
         incidents = incidents.filter(matches)
     incidents = incidents.distinct().prefetch_related("municipalities", "topics", "updates")
     return sorted(incidents, key=lambda i: (SEVERITY_ORDER.index(i.severity), -i.starts_at.timestamp()))
+
+
+@dataclass(frozen=True)
+class MissingKnowledge:
+    """A question people keep asking without a good answer: what to write next."""
+
+    query: str
+    municipality: Municipality | None
+    topic: Topic | None
+    times: int
+    last_asked: datetime
+
+
+def missing_knowledge(
+    *, actor: Actor, municipality: Municipality | None = None, since: datetime | None = None, limit: int = 50
+) -> list[MissingKnowledge]:
+    """Searches without a good hit, grouped by question (as folded), municipality and topic, most asked
+    first; in the municipalities the actor reaches."""
+    misses = access.visible(actor, SearchMiss.objects.all())
+    if municipality is not None:
+        misses = misses.filter(municipality=municipality)
+    if since is not None:
+        misses = misses.filter(at__gte=since)
+    grouped: dict[tuple, list] = {}
+    for miss in misses.select_related("municipality", "topic").order_by("-at")[:5000]:
+        key = (fold(miss.query), miss.municipality_id, miss.topic_id)
+        if key not in grouped:
+            grouped[key] = [miss, 0]
+        grouped[key][1] += 1
+    ranked = sorted(grouped.values(), key=lambda pair: (-pair[1], -pair[0].at.timestamp()))[:limit]
+    return [MissingKnowledge(m.query, m.municipality, m.topic, times, m.at) for m, times in ranked]
+
+
+def answer_rates(*, actor: Actor, articles) -> dict[int, tuple[int, int]]:
+    """For each article: (times it helped, times it did not)."""
+    rates: dict[int, list[int]] = {}
+    for article_id, helped in access.visible(actor, AnswerFeedback.objects.filter(article__in=articles)).values_list(
+        "article_id", "helped"
+    ):
+        counts = rates.setdefault(article_id, [0, 0])
+        counts[0 if helped else 1] += 1
+    return {article_id: (up, down) for article_id, (up, down) in rates.items()}

@@ -9,7 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.knowledge.formats import slug_from_name
-from civicdesk.knowledge.models import Article, ArticleVersion, Audience, Incident, IncidentUpdate, Language
+from civicdesk.knowledge.models import (
+    AnswerFeedback,
+    Article,
+    ArticleVersion,
+    Audience,
+    Incident,
+    IncidentUpdate,
+    Language,
+    SearchMiss,
+    SynonymGroup,
+)
 from civicdesk.lib.errors import Invalid, NotFound, clean
 from civicdesk.organisations import access, audit
 from civicdesk.organisations.access import Action, Actor
@@ -275,3 +285,62 @@ def incident_resolve(*, actor: Actor, incident: Incident, public_message: str = 
         incident.save(update_fields=["resolved_at", "public_message", "updated_at"])
         audit.record(actor=actor, action="incident.resolve", obj=incident)
     return incident
+
+
+# --- What readers tell us ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_feedback_give(
+    *, actor: Actor, article: Article, helped: bool, municipality: Municipality | None = None, query: str = ""
+) -> AnswerFeedback:
+    """A reader (an agent on a call, or a citizen on the portal) says whether the article answered them."""
+    access.require(actor, Action.VIEW, article)
+    if municipality is not None:
+        access.require(actor, Action.VIEW, municipality)
+    return AnswerFeedback.objects.create(
+        article=article,
+        municipality=municipality or article.municipality,
+        helped=helped,
+        query=query.strip()[:200],
+        from_agent=access.is_staff_actor(actor),
+    )
+
+
+def search_miss_record(
+    *,
+    actor: Actor,
+    query: str,
+    municipality: Municipality | None = None,
+    topic: Topic | None = None,
+    language: str = "",
+) -> SearchMiss | None:
+    """A search found nothing good: kept per municipality and topic for the "missing knowledge" list.
+    Empty questions are not worth keeping."""
+    query = " ".join(query.split())[:200]
+    if not query:
+        return None
+    return SearchMiss.objects.create(
+        municipality=municipality,
+        topic=topic,
+        query=query,
+        language=language[:2],
+        from_agent=access.is_staff_actor(actor),
+    )
+
+
+@transaction.atomic
+def synonyms_set(
+    *, actor: Actor, terms: str, center: ServiceCenter | None = None, municipality: Municipality | None = None
+) -> SynonymGroup:
+    """Words a municipality's people use for the same thing, written ``storskrald = grovaffald = storaffald``."""
+    access.require_add_scoped(actor, SynonymGroup, center=center, municipality=municipality)
+    words = [word.strip() for word in terms.replace(",", "=").split("=") if word.strip()]
+    if len(words) < 2:
+        raise Invalid(_("Write at least two words that mean the same, separated by =."), field="terms")
+    group = SynonymGroup(
+        center=None if municipality else center, municipality=municipality, terms=" = ".join(words)[:400]
+    )
+    group.save()
+    audit.record(actor=actor, action="synonyms.set", obj=group, details={"terms": group.terms})
+    return group
