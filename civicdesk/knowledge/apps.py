@@ -26,5 +26,11 @@ class KnowledgeConfig(AppConfig):
             models.Incident, token_permission=permission, readers=incident_readers, supervisors_change_local=True
         )
         access.register_scoped_kind(models.SynonymGroup, token_permission=permission)
+
+        def entry_readers(internal: bool) -> Q:
+            audiences = [models.Audience.PUBLIC, models.Audience.INTERNAL] if internal else [models.Audience.PUBLIC]
+            return Q(is_live=True, audience__in=audiences)
+
+        access.register_scoped_kind(models.SearchEntry, token_permission=permission, readers=entry_readers)
         for model in (models.AnswerFeedback, models.SearchMiss):
             access.register_setting_kind(model)

@@ -246,3 +246,37 @@ class SearchMiss(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class SearchEntry(models.Model):
+    """An article or an incident as the search finds it: the analyser's terms (one store for PostgreSQL's
+    full-text index and SQLite's FTS5, see ``store``), its scope and audience, and what a hit shows."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="search_entry"
+    )
+    incident = models.OneToOneField(
+        Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="search_entry"
+    )
+    center = models.ForeignKey(ServiceCenter, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    language = models.CharField(max_length=2)
+    audience = models.CharField(max_length=8)
+    is_live = models.BooleanField(default=True, help_text="Published article, or incident going on.")
+    variant_of = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    title = models.CharField(max_length=200)
+    text = models.TextField(help_text="Plain text, for snippets.")
+    terms = models.TextField(help_text="The analysed terms, space-separated.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(article__isnull=False, incident__isnull=True)
+                | Q(article__isnull=True, incident__isnull=False),
+                name="search_entry_of_an_article_or_an_incident",
+            )
+        ]
+        indexes = [models.Index(fields=["municipality", "center", "is_live"], name="search_entry_scope")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -5,12 +5,15 @@ incidents going on now that affect it or the topic asked about, the most severe 
 import difflib
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.knowledge.models import AnswerFeedback, Article, ArticleVersion, Incident, SearchMiss
+from civicdesk.knowledge import store
+from civicdesk.knowledge.analysis import analyse_query, language_code
+from civicdesk.knowledge.models import AnswerFeedback, Article, ArticleVersion, Incident, SearchEntry, SearchMiss
 from civicdesk.lib.errors import NotFound
 from civicdesk.lib.nordic_text import fold
 from civicdesk.organisations import access
@@ -132,3 +135,78 @@ def answer_rates(*, actor: Actor, articles) -> dict[int, tuple[int, int]]:
         counts = rates.setdefault(article_id, [0, 0])
         counts[0 if helped else 1] += 1
     return {article_id: (up, down) for article_id, (up, down) in rates.items()}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search hit: an article or an incident, with a snippet where the question's words are marked."""
+
+    kind: str  # "article" or "incident"
+    slug: str
+    title: str
+    snippet: str  # HTML: escaped text with <mark> around the words that matched
+    score: float
+    entry: SearchEntry
+
+
+def knowledge_search(
+    *, actor: Actor, query: str, municipality: Municipality | None = None, language: str = "", limit: int = 10
+) -> list[Found]:
+    """Articles and incidents answering ``query`` for ``municipality`` (all the actor reaches when None):
+    what its callers may read, a local variant in place of the shared article it answers, in any of the
+    Nordic languages or English, best first."""
+    reached = access.visible_municipality_ids(actor)
+    if municipality is not None:
+        reached &= {municipality.pk}
+    language = language or (municipality.language if municipality else "nb")
+    words = analyse_query(query, language_code(language))
+    if not words or not reached:
+        return []
+    scope = access.owned_by(SearchEntry, reached) & Q(is_live=True)
+    visible = access.visible(actor, SearchEntry.objects.all())
+    ids = store.matching(words, scope & Q(pk__in=visible.values("pk")))
+    if len(ids) < limit:
+        ids += [
+            pk
+            for pk in store.matching(words, scope & Q(pk__in=visible.values("pk")), every_word=False)
+            if pk not in ids
+        ]
+    entries = list(SearchEntry.objects.filter(pk__in=ids).select_related("article", "incident"))
+    if municipality is not None:
+        answered = {e.variant_of_id for e in entries if e.municipality_id == municipality.pk and e.variant_of_id}
+        entries = [e for e in entries if e.article_id not in answered]
+    ranked = store.rank(entries, words, language=language_code(language))[:limit]
+    return [
+        Found(
+            kind="article" if entry.article_id else "incident",
+            slug=entry.article.slug if entry.article_id else str(entry.incident_id),
+            title=entry.title,
+            snippet=snippet_of(entry.text, [word.word for word in words]),
+            score=round(score, 4),
+            entry=entry,
+        )
+        for score, entry in ranked
+    ]
+
+
+def snippet_of(text: str, words: list[str], length: int = 220) -> str:
+    """The part of ``text`` around the first of ``words`` found (as folded), escaped, the words marked."""
+    folded = fold(text)
+    starts = [folded.find(word) for word in words if word and folded.find(word) >= 0]
+    start = max(0, min(starts) - 60) if starts else 0
+    piece = text[start : start + length]
+    shown = escape(piece)
+    for word in sorted({w for w in words if len(w) > 2}, key=len, reverse=True):
+        shown = _mark(shown, word)
+    return ("…" if start else "") + shown + ("…" if start + length < len(text) else "")
+
+
+def _mark(html: str, word: str) -> str:
+    folded = fold(html)
+    if len(folded) != len(html):  # folding changed lengths (æ → a stays, aa → a shrinks): leave unmarked
+        return html
+    out, position = [], 0
+    while (found := folded.find(word, position)) >= 0:
+        out += [html[position:found], "<mark>", html[found : found + len(word)], "</mark>"]
+        position = found + len(word)
+    return "".join(out) + html[position:]

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.knowledge import store
 from civicdesk.knowledge.formats import slug_from_name
 from civicdesk.knowledge.models import (
     AnswerFeedback,
@@ -74,6 +75,7 @@ def article_create(
     article.save()
     article.topics.set(_topics_check(topics, municipality))
     _version_record(actor, article, _("Created"))
+    store.index_article(article)
     audit.record(actor=actor, action="article.create", obj=article, details={"slug": article.slug})
     return article
 
@@ -99,6 +101,7 @@ def article_update(*, actor: Actor, article: Article, note: str = "", topics: li
     article.version += 1
     article.save()
     _version_record(actor, article, note or _("Changed: %(fields)s") % {"fields": ", ".join(changed)})
+    store.index_article(article)
     audit.record(actor=actor, action="article.update", obj=article, details={"fields": changed})
     return article
 
@@ -117,6 +120,7 @@ def article_status_set(*, actor: Actor, article: Article, status: str, note: str
     article.version += 1
     article.save(update_fields=["status", "published_at", "version", "updated_at"])
     _version_record(actor, article, note or Article.Status(status).label)
+    store.index_article(article)
     audit.record(actor=actor, action="article.status", obj=article, details={"status": status})
     return article
 
@@ -133,6 +137,7 @@ def article_restore(*, actor: Actor, article: Article, version: int) -> Article:
     article.version += 1
     article.save()
     _version_record(actor, article, _("Restored version %(version)s") % {"version": version})
+    store.index_article(article)
     audit.record(actor=actor, action="article.restore", obj=article, details={"version": version})
     return article
 
@@ -248,8 +253,14 @@ def incident_raise(
     incident.save()
     incident.municipalities.set(municipalities)
     incident.topics.set(topics)
+    store.index_incident(incident, municipalities[0].language)
     audit.record(actor=actor, action="incident.raise", obj=incident, details={"severity": severity})
     return incident
+
+
+def _incident_language(incident: Incident) -> str:
+    first = incident.municipality or incident.municipalities.order_by("pk").first()
+    return first.language if first else Language.BOKMAL
 
 
 @transaction.atomic
@@ -271,6 +282,7 @@ def incident_update(
     if public_message.strip():
         incident.public_message = public_message.strip()
         incident.save(update_fields=["public_message", "updated_at"])
+        store.index_incident(incident, _incident_language(incident))
     audit.record(actor=actor, action="incident.update", obj=incident)
     return update
 
@@ -283,6 +295,7 @@ def incident_resolve(*, actor: Actor, incident: Incident, public_message: str = 
         if public_message.strip():
             incident.public_message = public_message.strip()
         incident.save(update_fields=["resolved_at", "public_message", "updated_at"])
+        store.index_incident(incident, _incident_language(incident))
         audit.record(actor=actor, action="incident.resolve", obj=incident)
     return incident
 
