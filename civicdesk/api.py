@@ -11,6 +11,7 @@ from ninja.security import HttpBearer, SessionAuth
 from civicdesk.cases.api import router as cases_router
 from civicdesk.contacts.api import router as contacts_router
 from civicdesk.directory.api import router as directory_router
+from civicdesk.knowledge.api import router as knowledge_router
 from civicdesk.lib.errors import DomainError
 from civicdesk.lib.http import problem, problem_from_error
 from civicdesk.lib.ratelimit import CallerThrottle
@@ -53,6 +54,7 @@ api = NinjaAPI(
 )
 api.add_router("/", organisations_router)
 api.add_router("/", directory_router)
+api.add_router("/", knowledge_router)
 api.add_router("/", contacts_router)
 api.add_router("/", cases_router)
 
