@@ -20,6 +20,7 @@ from civicdesk.organisations import access
 from civicdesk.organisations.access import Action, Actor
 from civicdesk.organisations.models import Municipality, Topic
 
+SNIPPET_LOOKS_AT = 4000  # characters of an article a snippet is looked for in
 SEVERITY_ORDER = [Incident.Severity.CRITICAL, Incident.Severity.MAJOR, Incident.Severity.MINOR, Incident.Severity.INFO]
 
 
@@ -171,26 +172,37 @@ def knowledge_search(
             for pk in store.matching(words, scope & Q(pk__in=visible.values("pk")), every_word=False)
             if pk not in ids
         ]
-    entries = list(SearchEntry.objects.filter(pk__in=ids).select_related("article", "incident"))
-    if municipality is not None:
-        answered = {e.variant_of_id for e in entries if e.municipality_id == municipality.pk and e.variant_of_id}
-        entries = [e for e in entries if e.article_id not in answered]
-    ranked = store.rank(entries, words, language=language_code(language))[:limit]
+    candidates = list(
+        SearchEntry.objects.filter(pk__in=ids).values_list(
+            "pk", "terms", "language", "municipality_id", "variant_of_id", "article_id"
+        )
+    )
+    if municipality is not None:  # a local variant answers instead of the shared article
+        answered = {row[4] for row in candidates if row[3] == municipality.pk and row[4]}
+        candidates = [row for row in candidates if row[5] not in answered]
+    ranked = store.rank([row[:3] for row in candidates], words, language=language_code(language))[:limit]
+    entries = SearchEntry.objects.select_related("article", "incident").only(
+        "title", "text", "article_id", "incident_id", "article__slug"
+    )
+    shown = {entry.pk: entry for entry in entries.filter(pk__in=[pk for _score, pk in ranked])}
+    marked = [word.word for word in words]
     return [
         Found(
             kind="article" if entry.article_id else "incident",
             slug=entry.article.slug if entry.article_id else str(entry.incident_id),
             title=entry.title,
-            snippet=snippet_of(entry.text, [word.word for word in words]),
+            snippet=snippet_of(entry.text, marked),
             score=round(score, 4),
             entry=entry,
         )
-        for score, entry in ranked
+        for score, pk in ranked
+        if (entry := shown.get(pk)) is not None
     ]
 
 
 def snippet_of(text: str, words: list[str], length: int = 220) -> str:
     """The part of ``text`` around the first of ``words`` found (as folded), escaped, the words marked."""
+    text = text[:SNIPPET_LOOKS_AT]
     folded = fold(text)
     starts = [folded.find(word) for word in words if word and folded.find(word) >= 0]
     start = max(0, min(starts) - 60) if starts else 0

@@ -19,7 +19,7 @@ from civicdesk.knowledge.analysis import QueryWord, analyse_document
 from civicdesk.knowledge.markdown import plain_text
 from civicdesk.knowledge.models import Article, Incident, SearchEntry
 
-POOL = 400
+POOL = 200
 TITLE_WEIGHT = 3  # a title's terms are indexed this many times
 
 
@@ -71,7 +71,6 @@ def matching(words: list[QueryWord], scope: Q, *, every_word: bool = True) -> li
     alternatives = [terms for terms in alternatives if terms]
     if not alternatives:
         return []
-    in_scope = SearchEntry.objects.filter(scope)
     if connection.vendor == "postgresql":
         joiner = " & " if every_word else " | "
         expression = joiner.join("(" + " | ".join(terms) + ")" for terms in alternatives)
@@ -91,25 +90,29 @@ def matching(words: list[QueryWord], scope: Q, *, every_word: bool = True) -> li
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         found = [row[0] for row in cursor.fetchall()]
-    # The scope is applied to what the engine found (its index knows terms, not municipalities).
-    return list(in_scope.filter(pk__in=found).values_list("pk", flat=True)[:POOL])
+    # The scope (the access layer's) is applied to what the engine found: its index knows terms only.
+    return list(SearchEntry.objects.filter(scope, pk__in=found).values_list("pk", flat=True)[:POOL])
 
 
-def rank(entries: list[SearchEntry], words: list[QueryWord], *, language: str) -> list[tuple[float, SearchEntry]]:
-    """Best first: for each word its best alternative (earlier alternatives count more), by how often the
-    entry says it against how long it is and how rare it is among the candidates; an entry in the asker's
-    language and a title saying it count more."""
-    if not entries:
+def rank(candidates: list[tuple[int, str, str]], words: list[QueryWord], *, language: str) -> list[tuple[float, int]]:
+    """(score, entry id) best first, for candidates given as (id, terms, language): for each word its best
+    alternative (earlier alternatives count more), by how often the entry says it against how long it is
+    and how rare it is among the candidates (BM25's shape); an entry in the asker's language counts more."""
+    if not candidates:
         return []
-    counted = [Counter(entry.terms.split()) for entry in entries]
-    lengths = [sum(counts.values()) or 1 for counts in counted]
+    wanted = {term for word in words for term in word.terms}
+    counted, lengths = [], []
+    for _pk, terms, _language in candidates:
+        split = terms.split()
+        lengths.append(len(split) or 1)
+        counted.append(Counter(term for term in split if term in wanted))
     average = sum(lengths) / len(lengths)
-    pool = len(entries)
+    pool = len(candidates)
     document_frequency: Counter = Counter()
     for counts in counted:
-        document_frequency.update(set(counts))
+        document_frequency.update(counts.keys())
     scored = []
-    for entry, counts, length in zip(entries, counted, lengths, strict=True):
+    for (pk, _terms, entry_language), counts, length in zip(candidates, counted, lengths, strict=True):
         score = 0.0
         for word in words:
             best = 0.0
@@ -122,8 +125,8 @@ def rank(entries: list[SearchEntry], words: list[QueryWord], *, language: str) -
                 bm25 = frequency * 2.2 / (frequency + 1.2 * (0.25 + 0.75 * length / average))
                 best = max(best, weight * (0.5 + rarity) * bm25)
             score += best
-        if entry.language == language:
+        if entry_language == language:
             score *= 1.15
-        scored.append((score, entry))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
+        scored.append((score, pk))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
     return scored
