@@ -75,10 +75,10 @@ def matching(words: list[QueryWord], scope: Q, *, every_word: bool = True) -> li
         joiner = " & " if every_word else " | "
         expression = joiner.join("(" + " | ".join(terms) + ")" for terms in alternatives)
         sql = (
-            "SELECT id FROM knowledge_searchentry WHERE to_tsvector('simple', terms) @@ to_tsquery('simple', %s) "
-            "ORDER BY ts_rank_cd(to_tsvector('simple', terms), to_tsquery('simple', %s)) DESC LIMIT %s"
+            "SELECT id FROM knowledge_searchentry, to_tsquery('simple', %s) query WHERE terms_vector @@ query "
+            "ORDER BY ts_rank(terms_vector, query) DESC LIMIT %s"
         )
-        parameters = [expression, expression, POOL * 4]
+        parameters = [expression, POOL * 4]
     else:
         joiner = " AND " if every_word else " OR "
         expression = joiner.join("(" + " OR ".join(f'"{term}"' for term in terms) + ")" for terms in alternatives)
