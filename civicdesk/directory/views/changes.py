@@ -17,6 +17,7 @@ from civicdesk.directory.forms import FIELD_LABELS, ChangeRequestForm, ChangeReq
 from civicdesk.directory.models import ChangeRequest
 from civicdesk.lib.errors import DomainError, Invalid
 from civicdesk.organisations import selectors as organisation_selectors
+from civicdesk.organisations.views.choosing import municipality_chosen
 
 ACTIONS = {
     "create": gettext_lazy("Added"),
@@ -32,8 +33,7 @@ ACTIONS = {
 def _municipality(request):
     """The municipality the page is about: ``?m=slug`` among those the actor reaches, else the first."""
     municipalities = organisation_selectors.municipality_list(actor=request.actor).order_by("name")
-    slug = request.GET.get("m") or request.POST.get("m")
-    chosen = municipalities.filter(slug=slug).first() if slug else municipalities.first()
+    chosen = municipality_chosen(request, municipalities)
     if chosen is None:
         raise Http404
     return chosen, municipalities

@@ -18,6 +18,7 @@ from civicdesk.lib.errors import DomainError
 from civicdesk.organisations import selectors as organisation_selectors
 from civicdesk.organisations.access import is_internal_actor
 from civicdesk.organisations.forms import DsFormMixin
+from civicdesk.organisations.views.choosing import municipality_chosen
 
 KIND_CHOICES = [(UNITS, _("Units")), (EMPLOYEES, _("Employees"))]
 
@@ -52,8 +53,7 @@ class DirectoryImportForm(DsFormMixin, forms.Form):
 def _administered(request):
     """The municipality this admin keeps (``?m=slug`` when they keep several)."""
     municipalities = organisation_selectors.municipalities_administered(actor=request.actor)
-    slug = request.GET.get("m") or request.POST.get("m")
-    chosen = municipalities.filter(slug=slug).first() if slug else municipalities.first()
+    chosen = municipality_chosen(request, municipalities)
     if chosen is None:
         raise PermissionDenied
     return chosen, municipalities

@@ -20,13 +20,13 @@ from civicdesk.organisations.forms import (
     TopicImportForm,
 )
 from civicdesk.organisations.topic_formats import TopicFormatError, parse_topics, write_topics_csv
+from civicdesk.organisations.views.choosing import municipality_chosen
 
 
 def _administered(request):
     """The municipality this admin keeps (``?m=slug`` when they keep several; platform admins choose any)."""
     municipalities = selectors.municipalities_administered(actor=request.actor)
-    slug = request.GET.get("m") or request.POST.get("m")
-    chosen = municipalities.filter(slug=slug).first() if slug else municipalities.first()
+    chosen = municipality_chosen(request, municipalities)
     if chosen is None:
         raise PermissionDenied
     return chosen, municipalities
