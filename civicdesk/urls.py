@@ -31,6 +31,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("", include("civicdesk.organisations.urls")),
     path("", include("civicdesk.directory.urls")),
+    path("", include("civicdesk.knowledge.urls")),
     path("", include("civicdesk.cases.urls")),
 ]
 

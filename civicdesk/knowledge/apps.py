@@ -11,6 +11,8 @@ class KnowledgeConfig(AppConfig):
 
         from civicdesk.knowledge import models
         from civicdesk.organisations import access
+        from civicdesk.organisations.context_processors import register_navigation
+        from civicdesk.organisations.models import Role
 
         def article_readers(internal: bool) -> Q:
             """Citizens read published public answers; the municipality's employees its internal ones too."""
@@ -34,3 +36,9 @@ class KnowledgeConfig(AppConfig):
         access.register_scoped_kind(models.SearchEntry, token_permission=permission, readers=entry_readers)
         for model in (models.AnswerFeedback, models.SearchMiss):
             access.register_setting_kind(model)
+
+        for role in (Role.AGENT, Role.SUPERVISOR, Role.CASEWORKER, Role.MUNICIPALITY_ADMIN):
+            register_navigation(role, "knowledge:search", _("Knowledge"))
+        for role in (Role.SUPERVISOR, Role.MUNICIPALITY_ADMIN):
+            register_navigation(role, "knowledge:article_list", _("Articles"))
+            register_navigation(role, "knowledge:incident_list", _("Incidents"))

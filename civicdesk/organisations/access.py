@@ -50,7 +50,27 @@ class SystemActor:
 
 
 SYSTEM = SystemActor()
-Actor = User | ApiToken | SystemActor | AnonymousUser
+
+
+@dataclass(frozen=True)
+class PublicVisitor:
+    """Someone on a municipality's public pages without signing in: reads what its citizens may read
+    (published public answers, public incidents), nothing else, and changes nothing."""
+
+    municipality_id: int
+    pk = None
+    is_authenticated = False
+    is_active = True
+
+    def __str__(self) -> str:
+        return f"visitor of municipality {self.municipality_id}"
+
+
+def public_visitor(municipality: Municipality) -> PublicVisitor:
+    return PublicVisitor(municipality.pk)
+
+
+Actor = User | ApiToken | SystemActor | PublicVisitor | AnonymousUser
 
 
 class Action:
@@ -218,6 +238,8 @@ def _compute_reach(actor: Actor) -> Reach:
             center_ids=frozenset(centers),
             permissions=frozenset(actor.permissions),
         )
+    if isinstance(actor, PublicVisitor):
+        return Reach(municipality_ids=frozenset({actor.municipality_id}), roles=frozenset({"visitor"}))
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Reach()
     if actor.kind != User.Kind.STAFF:

@@ -69,6 +69,7 @@ ACTORS = {
     "municipality admin": ("gulen.admin", ("gulen", "osteroy", "orebro")),
     "citizen": ("gulen.citizen", ("gulen", "osteroy", "orebro")),
     "employee": ("holbaek.employee", ("holbaek", "gulen", "orebro")),
+    "public visitor": ("visitor:gulen", ("gulen", "osteroy", "orebro")),
     "centre token": ("token:nordhordland:read", ("gulen", "osteroy", "orebro")),
     "municipality token": ("token:gulen:read,topics:write", ("gulen", "osteroy", "orebro")),
 }
@@ -127,6 +128,10 @@ EXPECTED = {
     "citizen": expect(
         {kind: ONLY_OWN for kind in ("municipality", "topic", *PUBLIC_DIRECTORY, "local article", "incident")} | SHARED
     ),
+    # Someone on a municipality's public pages without signing in reads what its citizens read.
+    "public visitor": expect(
+        {kind: ONLY_OWN for kind in ("municipality", "topic", *PUBLIC_DIRECTORY, "local article", "incident")} | SHARED
+    ),
     "employee": expect(
         {
             kind: ONLY_OWN
@@ -149,6 +154,8 @@ EXPECTED = {
 
 
 def _actor(name: str):
+    if name.startswith("visitor:"):
+        return access.public_visitor(Municipality.objects.get(slug=name.split(":")[1]))
     if not name.startswith("token:"):
         return User.objects.get(username=name)
     _, scope, permissions = name.split(":", 2)
