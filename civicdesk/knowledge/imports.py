@@ -10,6 +10,9 @@ a known slug is updated in place through ``services.article_update`` (a new vers
 a new one is created through ``services.article_create``. Articles missing from the file are left alone, as is the
 status of an article that exists already (an editor may have archived it on purpose).
 
+A municipality's row whose slug is also a shared article of the centre is that municipality's local variant of it
+(bulky waste is collected differently in Gulen): for Gulen's callers it answers instead of the shared one.
+
 Topics are matched by key, among the shared topics and the row's municipality's own. A topic the taxonomy does not
 know is created as a shared topic under a shared parent ``imported`` (made when missing), so a platform admin can
 later move or merge it. The shared taxonomy is the platform admin's, so those topics are created as ``SYSTEM``: the
@@ -177,8 +180,17 @@ def _existing(center: ServiceCenter, rows: list[_Row]) -> dict[tuple[int | None,
     return {(a.municipality_id, a.slug): a for a in articles.prefetch_related("topics")}
 
 
-def _write(actor: Actor, center: ServiceCenter, row: _Row, article: Article | None, topics: list[Topic], publish: bool):
-    """Create or update one row's article; returns "created", "updated" or "unchanged"."""
+def _write(
+    actor: Actor,
+    center: ServiceCenter,
+    row: _Row,
+    article: Article | None,
+    topics: list[Topic],
+    publish: bool,
+    shared: Article | None,
+):
+    """Create or update one row's article (a municipality's row with a shared article's slug as its local
+    variant); returns "created", "updated" or "unchanged"."""
     record = row.record
     fields = {
         "title": record.title.strip(),
@@ -194,6 +206,7 @@ def _write(actor: Actor, center: ServiceCenter, row: _Row, article: Article | No
             slug=record.slug,
             topics=topics,
             status=Article.Status.PUBLISHED if publish else Article.Status.DRAFT,
+            variant_of=shared if row.municipality else None,
             **fields,
         )
         return "created"
@@ -203,6 +216,13 @@ def _write(actor: Actor, center: ServiceCenter, row: _Row, article: Article | No
         return "unchanged"
     services.article_update(actor=actor, article=article, note=_("Imported"), topics=topics, **fields)
     return "updated"
+
+
+def _shared_of(center: ServiceCenter, row: _Row) -> Article | None:
+    """The centre's shared article a municipality's row is a local variant of (same slug), if any."""
+    if row.municipality is None:
+        return None
+    return Article.objects.filter(center=center, municipality__isnull=True, slug=row.record.slug).first()
 
 
 @transaction.atomic
@@ -228,7 +248,7 @@ def knowledge_import(
 
     topics = _Topics()
     existing = _existing(center, rows)
-    for row in rows:
+    for row in sorted(rows, key=lambda row: row.municipality is not None):  # shared first: variants name them
         created_before = list(topics.created)
         try:
             with transaction.atomic():
@@ -237,7 +257,8 @@ def knowledge_import(
                     for key, text in row.topic_keys
                 ]
                 article = existing.get((getattr(row.municipality, "pk", None), row.record.slug))
-                outcome = _write(actor, center, row, article, chosen, publish)
+                shared = _shared_of(center, row)
+                outcome = _write(actor, center, row, article, chosen, publish, shared)
         except DomainError as error:
             topics = _Topics()  # a topic made for this row went with its savepoint
             topics.created = created_before

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from civicdesk.knowledge import formats, imports, services
+from civicdesk.knowledge import formats, imports, selectors, services
 from civicdesk.knowledge.models import Article
 from civicdesk.lib.errors import Forbidden
 from civicdesk.organisations.models import AuditEvent, Topic
@@ -273,3 +273,24 @@ def test_the_api_answers_422_with_every_problem_when_nothing_was_imported(client
 def test_an_agent_may_not_import_through_the_api(client_for, agent):
     response = _post(client_for(agent), "center=nordhordland&format=jsonl", _jsonl({"id": "a"}), "application/x-ndjson")
     assert response.status_code == 403
+
+
+def test_a_municipalitys_row_with_a_shared_slug_is_its_local_variant(supervisor, nordhordland, gulen, osteroy):
+    lines = [
+        {
+            "id": "bulky-waste",
+            "title": "Bulky waste",
+            "body": "Gulen: order a pickup.",
+            "language": "nb",
+            "municipality": "Gulen",
+        },
+        {"id": "bulky-waste", "title": "Bulky waste", "body": "Book a pickup online.", "language": "nb"},
+    ]
+    records, problems = formats.read_json_lines("\n".join(json.dumps(line) for line in lines).encode())
+    result = imports.knowledge_import(actor=supervisor, center=nordhordland, records=records, problems=problems)
+
+    assert result.applied and result.created == 2
+    local = Article.objects.get(slug="bulky-waste", municipality=gulen)
+    assert local.variant_of == Article.objects.get(slug="bulky-waste", municipality__isnull=True)
+    assert "Gulen: order" in selectors.article_for(actor=supervisor, municipality=gulen, slug="bulky-waste").body
+    assert "online" in selectors.article_for(actor=supervisor, municipality=osteroy, slug="bulky-waste").body
