@@ -190,19 +190,22 @@ def _record(
 
 
 def _without_duplicates(records: list[ArticleRecord], problems: list[Problem]) -> list[ArticleRecord]:
-    first: dict[str, str] = {}
+    """One record per slug and scope: a municipality's row may share a slug with a shared one (its local
+    variant), not with another row of the same scope."""
+    first: dict[tuple[str, str], str] = {}
     kept = []
     for record in records:
-        if record.slug in first:
+        scope = (record.slug, (record.municipality or "").strip().casefold())
+        if scope in first:
             problems.append(
                 Problem(
                     record.line_or_file,
                     _("The short name “%(slug)s” is also used by %(other)s.")
-                    % {"slug": record.slug, "other": first[record.slug]},
+                    % {"slug": record.slug, "other": first[scope]},
                 )
             )
         else:
-            first[record.slug] = record.line_or_file
+            first[scope] = record.line_or_file
             kept.append(record)
     return kept
 
