@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
-from ninja.security import HttpBearer, SessionAuth
 
 from civicdesk.cases.api import router as cases_router
 from civicdesk.contacts.api import router as contacts_router
@@ -15,32 +14,10 @@ from civicdesk.knowledge.api import router as knowledge_router
 from civicdesk.lib.errors import DomainError
 from civicdesk.lib.http import problem, problem_from_error
 from civicdesk.lib.ratelimit import CallerThrottle
-from civicdesk.organisations import services as organisation_services
+from civicdesk.organisations.api import IntegrationToken, StaffSession
 from civicdesk.organisations.api import router as organisations_router
 
 log = logging.getLogger(__name__)
-
-
-class StaffSession(SessionAuth):
-    """The browser's session (with CSRF on writes); the signed-in user becomes the actor."""
-
-    def authenticate(self, request, key):
-        if request.user.is_authenticated:
-            request.actor = request.user
-            return request.user
-        return None
-
-
-class IntegrationToken(HttpBearer):
-    """``Authorization: Bearer cdk_…``: a token scoped to a municipality or centre becomes the actor."""
-
-    openapi_description = "An API token made with `manage.py create_api_token` or on the platform pages."
-
-    def authenticate(self, request, token):
-        api_token = organisation_services.api_token_authenticate(secret=token)
-        if api_token is not None:
-            request.actor = api_token
-        return api_token
 
 
 api = NinjaAPI(

@@ -141,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 RATELIMIT_VIEW = "civicdesk.lib.http.ratelimited"
 API_UNAUTHENTICATED_RATE = env.string("CIVICDESK_API_UNAUTHENTICATED_RATE", "60/m")
 API_CALLER_RATE = env.string("CIVICDESK_API_CALLER_RATE", "60000/m")
+# Public endpoints (a municipality's knowledge search and incidents) per client address without sign-in.
+API_PUBLIC_RATE = env.string("CIVICDESK_API_PUBLIC_RATE", "120/m")
 
 # --- Security: secure unless this is the demo on plain HTTP ---
 SECURE_COOKIES = env.boolean("CIVICDESK_SECURE_COOKIES", not DEMO)

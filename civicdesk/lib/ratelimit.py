@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from ninja.throttling import BaseThrottle
 
 from civicdesk.lib.http import problem
 from civicdesk.lib.request_context import client_address
@@ -63,7 +64,7 @@ class UnauthenticatedApiRateLimitMiddleware:
         return response
 
 
-class CallerThrottle:
+class CallerThrottle(BaseThrottle):
     """The API's limit per signed-in caller or token: a fixed window counted with a cache increment (the
     sliding-window log of ninja's own throttles costs more than the request it guards)."""
 
@@ -75,6 +76,21 @@ class CallerThrottle:
         if actor is None or getattr(actor, "pk", None) is None:
             return True  # unauthenticated callers are counted by UnauthenticatedApiRateLimitMiddleware
         count, limit = window_hit("api-caller", f"{type(actor).__name__}:{actor.pk}", getattr(settings, self.setting))
+        return count <= limit
+
+    def wait(self) -> float:
+        return 60.0
+
+
+class VisitorThrottle(BaseThrottle):
+    """Public endpoints' limit for callers without a token or session: per client address, a fixed window
+    (``API_PUBLIC_RATE``). Signed-in and token callers are left to ``CallerThrottle``."""
+
+    def allow_request(self, request) -> bool:
+        if getattr(getattr(request, "actor", None), "pk", None) is not None:
+            return True
+        address = client_address.get() or request.META.get("REMOTE_ADDR", "")
+        count, limit = window_hit("api-visitor", address, settings.API_PUBLIC_RATE)
         return count <= limit
 
     def wait(self) -> float:

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import CursorPagination, paginate
 from ninja.responses import Status
+from ninja.security import HttpBearer, SessionAuth
 
 from civicdesk.lib.errors import Invalid
 from civicdesk.organisations import access, selectors, services
@@ -15,6 +16,43 @@ from civicdesk.organisations.topic_formats import TopicFormatError, parse_topics
 
 router = Router(tags=["organisations"])
 PROBLEMS = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
+
+
+# --- Who is calling ---
+
+
+class StaffSession(SessionAuth):
+    """The browser's session (with CSRF on writes); the signed-in user becomes the actor."""
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated:
+            request.actor = request.user
+            return request.user
+        return None
+
+
+class IntegrationToken(HttpBearer):
+    """``Authorization: Bearer cdk_…``: a token scoped to a municipality or centre becomes the actor."""
+
+    openapi_description = "An API token made with `manage.py create_api_token` or on the platform pages."
+
+    def authenticate(self, request, token):
+        api_token = services.api_token_authenticate(secret=token)
+        if api_token is not None:
+            request.actor = api_token
+        return api_token
+
+
+def anyone(request) -> bool:
+    """Public endpoints: a caller without a token or session is let in with no actor (the endpoint reads as a
+    municipality's public visitor); one that sent credentials which did not authenticate is not."""
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    request.actor = None
+    return True
+
+
+PUBLIC = [IntegrationToken(), StaffSession(), anyone]
 
 
 # --- Schemas ---
