@@ -51,6 +51,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     topics_created: list[str] = field(default_factory=list)
     applied: bool = True
+    dry_run: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -234,14 +235,16 @@ def knowledge_import(
     problems: list[Problem] = (),
     only_valid: bool = False,
     publish: bool = True,
+    dry_run: bool = False,
 ) -> ImportResult:
     """Bring a file's articles into ``center``'s knowledge base, by slug within each article's scope. Any problem
     (``problems`` from reading the file, or one found here) means nothing is imported, unless ``only_valid``:
-    then the rows without problems are. New articles are published unless ``publish`` is false."""
+    then the rows without problems are. New articles are published unless ``publish`` is false. A ``dry_run``
+    does everything (so it finds every problem and counts what would change) and then writes nothing."""
     served = _served(center)
     _require_import(actor, center, served)
     rows, found = _resolve(actor, center, records, served)
-    result = ImportResult(problems=[*problems, *found])
+    result = ImportResult(problems=[*problems, *found], dry_run=dry_run)
     if result.problems and not only_valid:
         result.applied = False
         return result
@@ -269,7 +272,11 @@ def knowledge_import(
 
     if result.problems and not only_valid:
         transaction.set_rollback(True)
-        return ImportResult(problems=result.problems, applied=False)
+        return ImportResult(problems=result.problems, applied=False, dry_run=dry_run)
+    if dry_run:
+        transaction.set_rollback(True)
+        result.applied = False
+        return result
     audit.record(
         actor=actor,
         action="knowledge.import",

@@ -4,7 +4,7 @@ incidents going on now that affect it or the topic asked about, the most severe 
 
 import difflib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from html import escape
 
 from django.db.models import Q, QuerySet
@@ -13,12 +13,20 @@ from django.utils.translation import gettext as _
 
 from civicdesk.knowledge import store
 from civicdesk.knowledge.analysis import analyse_query, language_code
-from civicdesk.knowledge.models import AnswerFeedback, Article, ArticleVersion, Incident, SearchEntry, SearchMiss
+from civicdesk.knowledge.models import (
+    AnswerFeedback,
+    Article,
+    ArticleVersion,
+    Incident,
+    SearchEntry,
+    SearchMiss,
+    SynonymGroup,
+)
 from civicdesk.lib.errors import NotFound
 from civicdesk.lib.nordic_text import fold
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Action, Actor
-from civicdesk.organisations.models import Municipality, Topic
+from civicdesk.organisations.models import Municipality, ServiceCenter, Topic
 
 SNIPPET_LOOKS_AT = 4000  # characters of an article a snippet is looked for in
 SEVERITY_ORDER = [Incident.Severity.CRITICAL, Incident.Severity.MAJOR, Incident.Severity.MINOR, Incident.Severity.INFO]
@@ -222,3 +230,109 @@ def _mark(html: str, word: str) -> str:
         out += [html[position:found], "<mark>", html[found : found + len(word)], "</mark>"]
         position = found + len(word)
     return "".join(out) + html[position:]
+
+
+# --- The editing pages ------------------------------------------------------------------------------------------
+
+REVIEW_DUE_WITHIN_DAYS = 14
+
+
+def review_due_by(today: date | None = None) -> date:
+    """Articles to review by this day count as due: those whose review date is past or within two weeks."""
+    return (today or timezone.localdate()) + timedelta(days=REVIEW_DUE_WITHIN_DAYS)
+
+
+def article_list(
+    *,
+    actor: Actor,
+    search: str = "",
+    status: str = "",
+    language: str = "",
+    audience: str = "",
+    municipality: Municipality | None = None,
+    shared_only: bool = False,
+    review_due: bool = False,
+) -> QuerySet[Article]:
+    """The articles the actor may see, for those who keep them: the centre's shared ones and the local ones of
+    the municipalities reached. ``municipality`` narrows to that municipality's own, ``shared_only`` to the
+    shared ones; ``review_due`` to those not archived whose review date is within two weeks or past."""
+    articles = access.visible(actor, Article.objects.all())
+    for word in search.split():
+        articles = articles.filter(title__icontains=word)
+    if status:
+        articles = articles.filter(status=status)
+    if language:
+        articles = articles.filter(language=language)
+    if audience:
+        articles = articles.filter(audience=audience)
+    if shared_only:
+        articles = articles.filter(municipality__isnull=True)
+    elif municipality is not None:
+        articles = articles.filter(municipality=municipality)
+    if review_due:
+        articles = articles.filter(review_at__lte=review_due_by()).exclude(status=Article.Status.ARCHIVED)
+    return articles.select_related("center", "municipality", "owner_team", "owner_person").order_by("title", "pk")
+
+
+def article_review_due_count(*, actor: Actor) -> int:
+    """How many of the articles the actor may see are due for review (see ``article_list``)."""
+    return article_list(actor=actor, review_due=True).count()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a new article (or synonym group) can go: shared by a centre, or one municipality's own."""
+
+    center: ServiceCenter | None
+    municipality: Municipality | None
+
+    @property
+    def key(self) -> str:
+        return f"m{self.municipality.pk}" if self.municipality else f"c{self.center.pk}"
+
+
+def scopes_to_add(*, actor: Actor, model: type = Article) -> list[Scope]:
+    """The scopes the actor may add ``model`` rows to (articles, synonyms): centres' shared ones first."""
+    scopes = []
+    for center in access.visible(actor, ServiceCenter.objects.all()).order_by("name"):
+        if access.can(actor, Action.CHANGE, model(center=center)):
+            scopes.append(Scope(center, None))
+    for municipality in access.visible(actor, Municipality.objects.all()).order_by("name"):
+        if access.can(actor, Action.CHANGE, model(municipality=municipality)):
+            scopes.append(Scope(None, municipality))
+    return scopes
+
+
+def can_change(*, actor: Actor, obj) -> bool:
+    """May the actor change this article (or synonym group)? Pages show their buttons only then."""
+    return access.can(actor, Action.CHANGE, obj)
+
+
+def shared_article_list(*, actor: Actor, municipality: Municipality | None = None) -> QuerySet[Article]:
+    """Shared articles the actor may see (of a centre serving ``municipality`` when given): what a local
+    variant may answer."""
+    articles = access.visible(actor, Article.objects.filter(municipality__isnull=True))
+    if municipality is not None:
+        articles = articles.filter(access.owned_by(Article, [municipality.pk]))
+    return articles.select_related("center").order_by("title")
+
+
+def article_related(*, actor: Actor, article: Article) -> QuerySet[Article]:
+    access.require(actor, Action.VIEW, article)
+    return access.visible(actor, article.related.all()).select_related("municipality").order_by("title")
+
+
+def article_variants(*, actor: Actor, article: Article) -> QuerySet[Article]:
+    """The municipalities' local variants of a shared article that the actor may see."""
+    access.require(actor, Action.VIEW, article)
+    return access.visible(actor, article.variants.all()).select_related("municipality").order_by("municipality__name")
+
+
+def synonym_list(*, actor: Actor) -> QuerySet[SynonymGroup]:
+    return access.visible(actor, SynonymGroup.objects.select_related("center", "municipality")).order_by(
+        "municipality__name", "terms"
+    )
+
+
+def synonym_get(*, actor: Actor, group_id: int) -> SynonymGroup:
+    return access.get_visible(actor, SynonymGroup.objects.select_related("center", "municipality"), pk=group_id)

@@ -357,3 +357,74 @@ def synonyms_set(
     group.save()
     audit.record(actor=actor, action="synonyms.set", obj=group, details={"terms": group.terms})
     return group
+
+
+# --- Editing pages: what an article's form sets beside its text ---------------------------------------------
+
+
+@transaction.atomic
+def synonyms_delete(*, actor: Actor, group: SynonymGroup) -> None:
+    """Those who keep a scope's synonyms (the centre's supervisors, the municipality's admins) may remove them."""
+    access.require(actor, Action.CHANGE, group)
+    audit.record(actor=actor, action="synonyms.delete", obj=group, details={"terms": group.terms})
+    group.delete()
+
+
+@transaction.atomic
+def article_related_set(*, actor: Actor, article: Article, related: list[Article]) -> Article:
+    """Related articles are ones a reader of this article may also be shown: the centre's shared articles, or
+    the same municipality's own (never another municipality's). The link goes both ways."""
+    access.require(actor, Action.CHANGE, article)
+    chosen = {other.pk: other for other in related if other.pk != article.pk}
+    owners = access.owner_ids(article)
+    for other in chosen.values():
+        access.require(actor, Action.VIEW, other)
+        if not other.is_shared and other.municipality_id != article.municipality_id:
+            raise Invalid(
+                _("%(title)s is another municipality's own article.") % {"title": other.title}, field="related"
+            )
+        if other.is_shared and not owners & access.current_member_ids([other.center_id]):
+            raise Invalid(
+                _("%(title)s is shared by a centre that does not serve this article's readers.")
+                % {"title": other.title},
+                field="related",
+            )
+    before = set(article.related.values_list("pk", flat=True))
+    if before == set(chosen):
+        return article
+    article.related.set(list(chosen.values()))
+    audit.record(actor=actor, action="article.related", obj=article, details={"related": sorted(chosen)})
+    return article
+
+
+@transaction.atomic
+def article_variant_set(*, actor: Actor, article: Article, variant_of: Article | None) -> Article:
+    """A municipality's article may be (or stop being) its local variant of a shared article of its centre."""
+    access.require(actor, Action.CHANGE, article)
+    if variant_of is not None:
+        _variant_check(variant_of, article.municipality)
+    if article.variant_of_id == getattr(variant_of, "pk", None):
+        return article
+    article.variant_of = variant_of
+    article.save(update_fields=["variant_of", "updated_at"])
+    store.index_article(article)
+    audit.record(
+        actor=actor, action="article.variant", obj=article, details={"variant_of": getattr(variant_of, "pk", None)}
+    )
+    return article
+
+
+@transaction.atomic
+def article_slug_set(*, actor: Actor, article: Article, slug: str) -> Article:
+    """A new short name (the article's address on the help pages), unique in the article's scope; empty keeps
+    the one it has."""
+    access.require(actor, Action.CHANGE, article)
+    slug = slug.strip()
+    if not slug or slug == article.slug:
+        return article
+    before = article.slug
+    article.slug = slug
+    _article_check(article)
+    article.save(update_fields=["slug", "updated_at"])
+    audit.record(actor=actor, action="article.slug", obj=article, details={"from": before, "to": slug})
+    return article
