@@ -104,6 +104,45 @@ def active_incidents(
     return sorted(incidents, key=lambda i: (SEVERITY_ORDER.index(i.severity), -i.starts_at.timestamp()))
 
 
+def incidents_resolved(*, actor: Actor, municipality: Municipality, since: datetime) -> list[Incident]:
+    """Incidents that affected ``municipality`` and were resolved since ``since``, as far as the actor may see
+    them, the latest resolved first: what the public pages keep showing for a while."""
+    incidents = access.visible(actor, Incident.objects.all()).filter(resolved_at__gte=since)
+    incidents = incidents.filter(Q(municipalities=municipality) | Q(municipality=municipality)).distinct()
+    return list(incidents.prefetch_related("updates").order_by("-resolved_at"))
+
+
+def found_in_full(*, actor: Actor, found: list["Found"]) -> dict[tuple[str, int], Article | Incident]:
+    """The whole articles and incidents behind search hits, keyed ``("article", id)`` or ``("incident", id)``,
+    in two queries and as far as the actor may see them: for showing an answer in full where it was found."""
+    article_ids = [hit.entry.article_id for hit in found if hit.entry.article_id]
+    incident_ids = [hit.entry.incident_id for hit in found if hit.entry.incident_id]
+    rows: dict[tuple[str, int], Article | Incident] = {}
+    if article_ids:
+        for article in access.visible(actor, Article.objects.filter(pk__in=article_ids)).prefetch_related("topics"):
+            rows["article", article.pk] = article
+    if incident_ids:
+        incidents = access.visible(actor, Incident.objects.filter(pk__in=incident_ids)).prefetch_related("updates")
+        for incident in incidents:
+            rows["incident", incident.pk] = incident
+    return rows
+
+
+def articles_related_for(*, actor: Actor, municipality: Municipality, article: Article) -> QuerySet[Article]:
+    """The articles related to ``article`` as they answer for ``municipality``: a related shared article is
+    given as the municipality's local variant of it where there is one."""
+    own = [article.pk] + ([article.variant_of_id] if article.variant_of_id else [])
+    related = Q(related__in=own) | Q(variant_of__related__in=own)
+    return (
+        articles_for(actor=actor, municipality=municipality)
+        .filter(related)
+        .exclude(pk__in=own)
+        .exclude(variant_of_id__in=own)
+        .distinct()
+        .order_by("title")
+    )
+
+
 @dataclass(frozen=True)
 class MissingKnowledge:
     """A question people keep asking without a good answer: what to write next."""
