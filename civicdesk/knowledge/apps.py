@@ -37,6 +37,25 @@ class KnowledgeConfig(AppConfig):
         for model in (models.AnswerFeedback, models.SearchMiss):
             access.register_setting_kind(model)
 
+        from django.db.models.signals import post_delete, post_save
+
+        from civicdesk.knowledge import store
+
+        def synonyms_changed(sender, **kwargs):
+            store.synonyms_changed()
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                synonyms_changed, sender=models.SynonymGroup, weak=False, dispatch_uid=f"knowledge-synonyms-{signal}"
+            )
+
+        def entry_removed(sender, instance, **kwargs):
+            store.entry_removed(instance)
+
+        post_delete.connect(
+            entry_removed, sender=models.SearchEntry, weak=False, dispatch_uid="knowledge-entry-removed"
+        )
+
         for role in (Role.AGENT, Role.SUPERVISOR, Role.CASEWORKER, Role.MUNICIPALITY_ADMIN):
             register_navigation(role, "knowledge:search", _("Knowledge"))
         for role in (Role.SUPERVISOR, Role.MUNICIPALITY_ADMIN):

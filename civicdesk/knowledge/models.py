@@ -280,3 +280,18 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SearchTerm(models.Model):
+    """A term the search index holds and in how many entries: how rare a question's word is (a word in most
+    entries decides nothing), and the words a typo is corrected to."""
+
+    term = models.CharField(max_length=60, unique=True)
+    length = models.PositiveSmallIntegerField()
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["length", "term"], name="search_term_by_length")]
+
+    def __str__(self) -> str:
+        return self.term

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.knowledge import store
-from civicdesk.knowledge.analysis import analyse_query, language_code
+from civicdesk.knowledge.analysis import language_code
 from civicdesk.knowledge.models import (
     AnswerFeedback,
     Article,
@@ -202,23 +202,18 @@ def knowledge_search(
 ) -> list[Found]:
     """Articles and incidents answering ``query`` for ``municipality`` (all the actor reaches when None):
     what its callers may read, a local variant in place of the shared article it answers, in any of the
-    Nordic languages or English, best first."""
+    Nordic languages or English, typos forgiven, with the synonyms the municipality keeps; best first."""
     reached = access.visible_municipality_ids(actor)
     if municipality is not None:
         reached &= {municipality.pk}
-    language = language or (municipality.language if municipality else "nb")
-    words = analyse_query(query, language_code(language))
-    if not words or not reached:
+    language = language_code(language or (municipality.language if municipality else "nb"))
+    if not reached or not query.strip():
         return []
-    scope = access.owned_by(SearchEntry, reached) & Q(is_live=True)
-    visible = access.visible(actor, SearchEntry.objects.all())
-    ids = store.matching(words, scope & Q(pk__in=visible.values("pk")))
-    if len(ids) < limit:
-        ids += [
-            pk
-            for pk in store.matching(words, scope & Q(pk__in=visible.values("pk")), every_word=False)
-            if pk not in ids
-        ]
+    asked = store.question(query, language, store.analyzer_for(municipality.pk if municipality else None))
+    if not asked.words:
+        return []
+    scope = access.visible(actor, SearchEntry.objects.filter(access.owned_by(SearchEntry, reached), is_live=True))
+    ids = store.candidates(asked.words, scope, wanted=limit)
     candidates = list(
         SearchEntry.objects.filter(pk__in=ids).values_list(
             "pk", "terms", "language", "municipality_id", "variant_of_id", "article_id"
@@ -227,18 +222,17 @@ def knowledge_search(
     if municipality is not None:  # a local variant answers instead of the shared article
         answered = {row[4] for row in candidates if row[3] == municipality.pk and row[4]}
         candidates = [row for row in candidates if row[5] not in answered]
-    ranked = store.rank([row[:3] for row in candidates], words, language=language_code(language))[:limit]
+    ranked = store.rank([row[:3] for row in candidates], asked.words, language=language)[:limit]
     entries = SearchEntry.objects.select_related("article", "incident").only(
-        "title", "text", "article_id", "incident_id", "article__slug"
+        "title", "text", "article_id", "incident_id", "municipality_id", "article__slug"
     )
     shown = {entry.pk: entry for entry in entries.filter(pk__in=[pk for _score, pk in ranked])}
-    marked = [word.word for word in words]
     return [
         Found(
             kind="article" if entry.article_id else "incident",
             slug=entry.article.slug if entry.article_id else str(entry.incident_id),
             title=entry.title,
-            snippet=snippet_of(entry.text, marked),
+            snippet=snippet_of(entry.text, asked.marked),
             score=round(score, 4),
             entry=entry,
         )

@@ -3,24 +3,52 @@ engine's own full-text index over those terms — SQLite FTS5, PostgreSQL's ``si
 ranked here, in Python, so both engines give the same answer.
 
 Matching: a question is a list of words, each with alternative terms (its stems in several languages,
-compound parts, concepts, a municipality's synonyms). An entry matches when it has a term of every word;
-when no entry does, one of any word. The engine returns the matching entries of the searcher's scope, up to
-``POOL`` of them by its own rank (only there do the engines differ, and only when more than ``POOL`` match),
-and ``rank`` orders them by how well, the same way on both.
+compound parts, concepts, a municipality's synonyms). ``SearchTerm`` counts the entries each term is in, which
+decides three things the same way on both engines:
+
+- a word none of whose terms the index holds is a typo: the indexed words within one letter (two from eight
+  letters on) that begin like it and have about its length stand in for it (edit distance from ``rapidfuzz``);
+  PostgreSQL's ``pg_trgm`` and FTS5's trigrams would each find other candidates, so neither is used;
+- the entries having a term of every word are the candidates; when they are too few,
+- those having a term of one of the rarer words are, the rarest first, up to ``FALLBACK_ENTRIES`` entries by the
+  counts: a word in a tenth of the knowledge base ("time", "come") finds nothing worth reading, and matching it
+  would read most of the index.
+
+The engine returns the candidates in the searcher's scope (a condition in the same statement), at most ``POOL``
+by its own rank (only there do the engines differ, and only when more than ``POOL`` match), and ``rank`` orders
+them by how well, the same way on both.
 """
 
 import math
 from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, QuerySet, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
-from civicdesk.knowledge.analysis import QueryWord, analyse_document
+from civicdesk.knowledge.analysis import Analyzer, QueryWord, analyse_document, language_code
 from civicdesk.knowledge.markdown import plain_text
-from civicdesk.knowledge.models import Article, Incident, SearchEntry
+from civicdesk.knowledge.models import Article, Incident, SearchEntry, SearchTerm, SynonymGroup
+from civicdesk.lib.memo import Memo
+from civicdesk.organisations import access
 
 POOL = 200
 TITLE_WEIGHT = 3  # a title's terms are indexed this many times
+COMMON_SHARE = 0.1  # a word in more than this share of the entries is too common to search by alone
+FALLBACK_ENTRIES = 1500  # the any-word fallback reads about this many entries at most
+TYPO_SHORTEST = 4  # letters in the shortest word whose typos are corrected
+TERM_LONGEST = 60
+CHUNK = 500  # terms per statement (SQLite's variable limit)
+
+SYNONYMS = Memo("knowledge-synonyms")
+
+
+# --- Writing --------------------------------------------------------------------------------------------------
 
 
 def index_article(article: Article) -> SearchEntry:
@@ -61,37 +89,181 @@ def _terms(title: str, text: str, language: str) -> str:
 
 
 def _save(owner: dict, **values) -> SearchEntry:
+    before = SearchEntry.objects.filter(**owner).values_list("terms", flat=True).first() or ""
     entry, _created = SearchEntry.objects.update_or_create(**owner, defaults=values)
+    _count(set(before.split()), set(values["terms"].split()))
     return entry
 
 
-def matching(words: list[QueryWord], scope: Q, *, every_word: bool = True) -> list[int]:
-    """Ids of the entries in ``scope`` having a term of every word (or of any word), at most ``POOL``."""
+def entry_removed(entry: SearchEntry) -> None:
+    """An entry went (its article was deleted): its terms are in one entry fewer."""
+    _count(set(entry.terms.split()), set())
+
+
+def _count(before: set[str], after: set[str]) -> None:
+    added = sorted(term for term in after - before if len(term) <= TERM_LONGEST)
+    removed = sorted(before - after)
+    for chunk in _chunks(removed):
+        SearchTerm.objects.filter(term__in=chunk).update(entries=Greatest(F("entries") - 1, Value(0)))
+    for chunk in _chunks(added):
+        known = set(SearchTerm.objects.filter(term__in=chunk).values_list("term", flat=True))
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(term=term, length=len(term)) for term in chunk if term not in known], ignore_conflicts=True
+        )
+        SearchTerm.objects.filter(term__in=chunk).update(entries=F("entries") + 1)
+
+
+def _chunks(items: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def reindex() -> int:
+    """Every entry analysed again and the term counts made anew (after the analyser or its lexicon changed)."""
+    SearchTerm.objects.all().delete()
+    count = 0
+    for article in Article.objects.iterator():
+        index_article(article)
+        count += 1
+    for incident in Incident.objects.prefetch_related("municipalities").iterator(chunk_size=200):
+        first = incident.municipality or min(incident.municipalities.all(), key=lambda m: m.pk, default=None)
+        index_incident(incident, first.language if first else "nb")
+        count += 1
+    return count
+
+
+# --- The analyser a municipality's questions go through ----------------------------------------------------------
+
+
+def analyzer_for(municipality_id: int | None) -> Analyzer:
+    """The analyser with the synonyms a municipality keeps and those its centres share."""
+    if municipality_id is None:
+        return _plain_analyzer()
+
+    def load() -> Analyzer:
+        centers = access.centers_serving_ids([municipality_id])
+        groups = SynonymGroup.objects.filter(municipality_id=municipality_id) | SynonymGroup.objects.filter(
+            municipality__isnull=True, center_id__in=centers
+        )
+        return Analyzer(synonyms=[group.split(" = ") for group in groups.values_list("terms", flat=True)])
+
+    return SYNONYMS.get(municipality_id, load)
+
+
+_plain = []
+
+
+def _plain_analyzer() -> Analyzer:
+    if not _plain:
+        _plain.append(Analyzer())
+    return _plain[0]
+
+
+def synonyms_changed() -> None:
+    SYNONYMS.bump()
+
+
+# --- Finding ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the store searches it: its words (typos corrected) and the words to mark in snippets."""
+
+    words: list[QueryWord]
+    marked: list[str]
+    corrected: dict[str, str]  # word as typed → the indexed word it was taken for
+
+
+def question(text: str, language: str, analyzer: Analyzer) -> Question:
+    words = analyzer.query(text, language_code(language))
+    counts = frequencies({term for word in words for term in word.terms})
+    corrected: dict[str, str] = {}
+    out = []
+    for word in words:
+        if any(counts.get(term) for term in word.terms) or len(word.word) < TYPO_SHORTEST or not word.word.isalpha():
+            out.append(word)
+            continue
+        stand_in = _nearest(word.word)
+        if stand_in is None:
+            out.append(word)
+            continue
+        corrected[word.word] = stand_in
+        extra = [term for found in analyzer.query(stand_in, language_code(language)) for term in found.terms]
+        out.append(QueryWord(word.word, tuple(dict.fromkeys([stand_in, *extra, *word.terms]))))
+    marked = [word.word for word in words] + list(corrected.values())
+    return Question(out, marked, corrected)
+
+
+def frequencies(terms: Iterable[str]) -> dict[str, int]:
+    """In how many entries each of ``terms`` is (terms in none left out)."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(terms)):
+        found.update(SearchTerm.objects.filter(term__in=chunk, entries__gt=0).values_list("term", "entries"))
+    return found
+
+
+def _nearest(word: str) -> str | None:
+    """The indexed word a typo was meant as: within one edit (two from eight letters), same first letter,
+    the closest, then the most common."""
+    limit = 1 if len(word) < 8 else 2
+    first = word[0]
+    rows = SearchTerm.objects.filter(
+        length__gte=len(word) - limit,
+        length__lte=len(word) + limit,
+        term__gte=first,
+        term__lt=chr(ord(first) + 1),
+        entries__gt=0,
+    ).values_list("term", "entries")
+    choices = dict(rows)
+    if not choices:
+        return None
+    near = process.extract(word, list(choices), scorer=Levenshtein.distance, score_cutoff=limit, limit=20)
+    if not near:
+        return None
+    best = min(near, key=lambda found: (found[1], -choices[found[0]], found[0]))
+    return best[0]
+
+
+def candidates(words: list[QueryWord], entries: QuerySet, *, wanted: int) -> list[int]:
+    """Ids of the ``entries`` (the searcher's scope) having a term of every word, or when fewer than ``wanted``
+    also of the rarer words (see the module's docstring); at most ``POOL``."""
     alternatives = [sorted({term for term in word.terms if term.isalnum()}) for word in words]
-    alternatives = [terms for terms in alternatives if terms]
-    if not alternatives:
+    counts = frequencies({term for terms in alternatives for term in terms})
+    known = [[term for term in terms if term in counts] for terms in alternatives]
+    known = [terms for terms in known if terms]
+    if not known:
         return []
+    found = _match(known, entries, every_word=True)
+    if len(found) >= wanted or len(known) == 1:
+        return found
+    total = max(1, SearchEntry.objects.count())
+    spread = sorted((min(total, sum(counts[term] for term in terms)), terms) for terms in known)
+    rare, reach = [], 0
+    for size, terms in spread:
+        if rare and (size > COMMON_SHARE * total or reach + size > FALLBACK_ENTRIES):
+            break
+        rare.append(terms)
+        reach += size
+    return found + [pk for pk in _match(rare, entries, every_word=False) if pk not in found][: POOL - len(found)]
+
+
+def _match(alternatives: list[list[str]], entries: QuerySet, *, every_word: bool) -> list[int]:
     if connection.vendor == "postgresql":
         joiner = " & " if every_word else " | "
         expression = joiner.join("(" + " | ".join(terms) + ")" for terms in alternatives)
-        sql = (
-            "SELECT id FROM knowledge_searchentry, to_tsquery('simple', %s) query WHERE terms_vector @@ query "
-            "ORDER BY ts_rank(terms_vector, query) DESC LIMIT %s"
-        )
-        parameters = [expression, POOL * 4]
+        matched = entries.extra(
+            where=["knowledge_searchentry.terms_vector @@ to_tsquery('simple', %s)"], params=[expression]
+        ).order_by(RawSQL("ts_rank(knowledge_searchentry.terms_vector, to_tsquery('simple', %s))", [expression]).desc())
     else:
         joiner = " AND " if every_word else " OR "
         expression = joiner.join("(" + " OR ".join(f'"{term}"' for term in terms) + ")" for terms in alternatives)
-        sql = (
-            "SELECT rowid FROM knowledge_searchentry_fts WHERE knowledge_searchentry_fts MATCH %s "
-            "ORDER BY bm25(knowledge_searchentry_fts) LIMIT %s"
-        )
-        parameters = [expression, POOL * 4]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        found = [row[0] for row in cursor.fetchall()]
-    # The scope (the access layer's) is applied to what the engine found: its index knows terms only.
-    return list(SearchEntry.objects.filter(scope, pk__in=found).values_list("pk", flat=True)[:POOL])
+        matched = entries.extra(
+            tables=["knowledge_searchentry_fts"],
+            where=["knowledge_searchentry_fts.rowid = knowledge_searchentry.id", "knowledge_searchentry_fts MATCH %s"],
+            params=[expression],
+        ).order_by(RawSQL("bm25(knowledge_searchentry_fts)", []))
+    return list(matched.values_list("pk", flat=True)[:POOL])
 
 
 def rank(candidates: list[tuple[int, str, str]], words: list[QueryWord], *, language: str) -> list[tuple[float, int]]:
@@ -130,3 +302,4 @@ def rank(candidates: list[tuple[int, str, str]], words: list[QueryWord], *, lang
         scored.append((score, pk))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     return scored
+

@@ -184,17 +184,32 @@ class Reach:
 MEMBERSHIPS = Memo("centre-memberships")
 
 
-def current_member_ids(center_ids) -> set[int]:
-    """Municipalities served now by any of the centres."""
-    now = timezone.now()
-    rows = MEMBERSHIPS.get(
+def _membership_rows() -> list[tuple]:
+    return MEMBERSHIPS.get(
         "all",
         lambda: list(CenterMembership.objects.values_list("center_id", "municipality_id", "joined_at", "left_at")),
     )
+
+
+def current_member_ids(center_ids) -> set[int]:
+    """Municipalities served now by any of the centres."""
+    now = timezone.now()
+    rows = _membership_rows()
     return {
         municipality_id
         for center_id, municipality_id, joined_at, left_at in rows
         if center_id in center_ids and joined_at <= now and (left_at is None or left_at > now)
+    }
+
+
+def centers_serving_ids(municipality_ids) -> set[int]:
+    """Centres serving any of the municipalities now."""
+    now = timezone.now()
+    rows = _membership_rows()
+    return {
+        center_id
+        for center_id, municipality_id, joined_at, left_at in rows
+        if municipality_id in municipality_ids and joined_at <= now and (left_at is None or left_at > now)
     }
 
 

@@ -118,3 +118,50 @@ def test_an_incident_going_on_is_found_too(supervisor, agent, gulen, shelf):
     assert "incident" not in [
         hit.kind for hit in selectors.knowledge_search(actor=agent, query="vassbrot", municipality=samnanger)
     ]
+
+
+@pytest.mark.parametrize("typed", ["grovavfal", "grvoavfall", "henting av møbler", "kokevarsl"])
+def test_a_typo_finds_the_word_it_was_meant_as(agent, osteroy, shelf, typed):
+    expected = "Vassbrot og kokevarsel" if typed.startswith("koke") else "Henting av grovavfall"
+    assert _titles(agent, typed, osteroy)[0] == expected
+
+
+def test_a_typo_is_marked_as_the_word_it_was_taken_for(agent, osteroy, shelf):
+    hit = selectors.knowledge_search(actor=agent, query="grvoavfall", municipality=osteroy)[0]
+    assert "<mark>Grovavfall</mark>" in hit.snippet
+
+
+def test_a_synonym_the_municipality_keeps_finds_the_answer(agent, municipality_admin, gulen, osteroy, shelf):
+    assert "Grovavfall i Gulen" not in _titles(agent, "skrammel", gulen)
+    services.synonyms_set(actor=municipality_admin, municipality=gulen, terms="skrammel = grovavfall")
+
+    assert _titles(agent, "skrammel", gulen)[0] == "Grovavfall i Gulen"
+    assert _titles(agent, "skrammel", osteroy) == []  # Gulen's words are Gulen's
+
+
+def test_a_word_in_most_entries_does_not_decide_what_is_found(agent, supervisor, nordhordland, osteroy, shelf):
+    for number in range(12):
+        services.article_create(
+            actor=supervisor,
+            center=nordhordland,
+            status=PUBLISHED,
+            language="nb",
+            title=f"Opningstider nummer {number}",
+            body="Kommunen har opningstider kvar dag.",
+        )
+    # "kommune" is in most entries now; the rare word decides, even though no entry has both.
+    assert _titles(agent, "kommune kokevarsel", osteroy)[0] == "Vassbrot og kokevarsel"
+
+
+def test_term_counts_follow_what_entries_say(supervisor, nordhordland):
+    from civicdesk.knowledge.models import SearchTerm
+
+    article = services.article_create(
+        actor=supervisor, center=nordhordland, language="nb", title="Brøyting", body="Vi brøyter vegane."
+    )
+    count = lambda term: SearchTerm.objects.filter(term=term).values_list("entries", flat=True).first()  # noqa: E731
+    assert count("broyting") == 1
+    services.article_update(actor=supervisor, article=article, title="Snørydding")
+    assert count("broyting") == 0 and count("snorydding") == 1
+    article.delete()
+    assert count("snorydding") == 0
