@@ -92,6 +92,9 @@ class Article(ScopedRow):
         related_name="+",
     )
     review_at = models.DateField(_("review by"), null=True, blank=True)
+    review_reminded_for = models.DateField(
+        null=True, blank=True, editable=False, help_text="The review date its keepers were last reminded of."
+    )
     related = models.ManyToManyField("self", verbose_name=_("related articles"), blank=True, symmetrical=True)
     links = models.JSONField(
         _("forms and bookings"), default=list, blank=True, help_text=_("Links to forms and booking types.")

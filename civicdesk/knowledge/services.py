@@ -1,11 +1,14 @@
 """Every write to the knowledge base and the incident list. Each checks access, validates, writes, leaves a
 version where articles change, and audits, in one transaction."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from civicdesk.knowledge import store
@@ -24,7 +27,8 @@ from civicdesk.knowledge.models import (
 from civicdesk.lib.errors import Invalid, NotFound, clean
 from civicdesk.organisations import access, audit
 from civicdesk.organisations.access import Action, Actor
-from civicdesk.organisations.models import Municipality, ServiceCenter, Team, Topic, User
+from civicdesk.organisations.models import Municipality, Role, ServiceCenter, Team, Topic, User
+from civicdesk.organisations.services.notifications import notify
 
 ARTICLE_FIELDS = ("title", "body", "language", "audience", "owner_team", "owner_person", "review_at", "links")
 
@@ -428,3 +432,54 @@ def article_slug_set(*, actor: Actor, article: Article, slug: str) -> Article:
     article.save(update_fields=["slug", "updated_at"])
     audit.record(actor=actor, action="article.slug", obj=article, details={"from": before, "to": slug})
     return article
+
+
+# --- Reviews ----------------------------------------------------------------------------------------------------
+
+REVIEW_NOTICE_DAYS = 14
+
+
+@transaction.atomic
+def review_reminders_send(*, actor: Actor, today: date | None = None) -> int:
+    """Tell the keepers of each published article due for review within ``REVIEW_NOTICE_DAYS`` (or overdue),
+    once per review date: its owner, else its owning team's caseworkers, else those who keep its scope (the
+    centre's supervisors for a shared article, the municipality's admins for a local one)."""
+    access.require_platform_admin(actor)
+    today = today or timezone.localdate()
+    due = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, review_at__lte=today + timedelta(REVIEW_NOTICE_DAYS))
+        .exclude(review_reminded_for=F("review_at"))
+        .select_related("owner_person", "owner_team", "center", "municipality")
+    )
+    reminded = 0
+    for article in due.select_for_update(of=("self",)):
+        url = reverse("knowledge:article_detail", args=[article.pk])
+        for user in _keepers(article):
+            language = user.language or (article.municipality.language if article.municipality else "")
+            with translation.override(language or settings.LANGUAGE_CODE):
+                text = _("“%(title)s” is due for review by %(date)s.") % {
+                    "title": article.title,
+                    "date": date_format(article.review_at, "SHORT_DATE_FORMAT"),
+                }
+                notify(user=user, text=text, url=url, email_subject=_("An article is due for review"))
+        article.review_reminded_for = article.review_at
+        article.save(update_fields=["review_reminded_for"])
+        reminded += 1
+    return reminded
+
+
+def _keepers(article: Article) -> list[User]:
+    staff = User.objects.filter(is_active=True, kind=User.Kind.STAFF)
+    if article.owner_person_id and article.owner_person.is_active:
+        return [article.owner_person]
+    if article.owner_team_id:
+        members = list(
+            staff.filter(roles__role=Role.CASEWORKER, roles__team=article.owner_team).distinct().order_by("pk")
+        )
+        if members:
+            return members
+    if article.municipality_id:
+        keepers = staff.filter(roles__role=Role.MUNICIPALITY_ADMIN, roles__municipality=article.municipality_id)
+    else:
+        keepers = staff.filter(roles__role=Role.SUPERVISOR, roles__center=article.center_id)
+    return list(keepers.distinct().order_by("pk"))

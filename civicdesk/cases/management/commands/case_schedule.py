@@ -1,16 +1,17 @@
-"""manage.py case_schedule [--once] [--every SECONDS]: enqueue the periodic work of cases for the task worker:
-the SLA watch and a poll of every IMAP mailbox. Run it once a minute from cron with --once, or leave it
-running; the demo's ``serve`` runs it beside the server."""
+"""manage.py case_schedule [--once] [--every SECONDS]: enqueue the periodic work for the task worker: the SLA
+watch, a poll of every IMAP mailbox and the knowledge base's review reminders. Run it once a minute from cron
+with --once, or leave it running; the demo's ``serve`` runs it beside the server."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
 from civicdesk.cases import selectors, tasks
+from civicdesk.knowledge import tasks as knowledge_tasks
 
 
 class Command(BaseCommand):
-    help = "Enqueue the SLA watch and IMAP polls for the task worker, once or every N seconds."
+    help = "Enqueue the SLA watch, IMAP polls and review reminders for the task worker, once or every N seconds."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true")
@@ -19,6 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, once, every, **options):
         while True:
             tasks.sla_check.enqueue()
+            knowledge_tasks.review_reminders.enqueue()
             polled = 0
             for mailbox_id in selectors.mailboxes_pollable().values_list("pk", flat=True):
                 tasks.mailbox_poll.enqueue(mailbox_id=mailbox_id)
