@@ -120,6 +120,7 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
 
 def reindex() -> int:
     """Every entry analysed again and the term counts made anew (after the analyser or its lexicon changed)."""
+    SearchEntry.objects.update(terms="")  # so each entry's terms are counted as new below
     SearchTerm.objects.all().delete()
     count = 0
     for article in Article.objects.iterator():

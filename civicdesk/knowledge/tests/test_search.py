@@ -165,3 +165,15 @@ def test_term_counts_follow_what_entries_say(supervisor, nordhordland):
     assert count("broyting") == 0 and count("snorydding") == 1
     article.delete()
     assert count("snorydding") == 0
+
+
+def test_reindexing_counts_every_term_again(agent, osteroy, shelf):
+    from django.core.management import call_command
+
+    from civicdesk.knowledge.models import SearchTerm
+
+    SearchTerm.objects.update(entries=0)
+    call_command("knowledge_reindex", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert SearchTerm.objects.get(term="grovavfall").entries == 3  # shared, Gulen's and the agents' script
+    assert _titles(agent, "grovavfal", osteroy)[0] == "Henting av grovavfall"
