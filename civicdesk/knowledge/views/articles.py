@@ -354,8 +354,14 @@ def _synonyms_page(request, form, status=200):
     groups = list(selectors.synonym_list(actor=request.actor))
     context = {
         "form": form,
-        "rows": [(group, selectors.can_change(actor=request.actor, obj=group)) for group in groups],
-        "scope_labels": {group.pk: scope_label(selectors.Scope(group.center, group.municipality)) for group in groups},
+        "rows": [
+            (
+                group,
+                scope_label(selectors.Scope(group.center, group.municipality)),
+                selectors.can_change(actor=request.actor, obj=group),
+            )
+            for group in groups
+        ],
     }
     return render(request, "knowledge/synonyms.html", context, status=status)
 
