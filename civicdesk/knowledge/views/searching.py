@@ -78,17 +78,17 @@ def answer_feedback(request, pk: int):
 
 def _search_context(request, data) -> dict:
     """What the page shows for the municipality, language, topic and question chosen in ``data``."""
-    municipalities = organisation_selectors.municipality_list(actor=request.actor).order_by("name")
+    municipalities = list(organisation_selectors.municipality_list(actor=request.actor).order_by("name"))
     slug = data.get("m") or request.session.get(LAST_CHOICE, "")
-    municipality = (municipalities.filter(slug=slug).first() if slug else None) or municipalities.first()
-    if municipality is not None and data.get("m") == municipality.slug:
+    municipality = next((m for m in municipalities if m.slug == slug), municipalities[0] if municipalities else None)
+    if municipality is not None and data.get("m") == municipality.slug != request.session.get(LAST_CHOICE):
         request.session[LAST_CHOICE] = municipality.slug
     language = data.get("lang", "")
     if language not in Language.values:
         language = municipality.language if municipality is not None else ""
-    topics = organisation_selectors.topic_list(actor=request.actor, municipality=municipality)
+    topics = list(organisation_selectors.topic_list(actor=request.actor, municipality=municipality))
     key = data.get("topic", "")
-    topic = topics.filter(key=key).first() if key and municipality is not None else None
+    topic = next((t for t in topics if t.key == key), None) if key and municipality is not None else None
     query = " ".join(data.get("q", "").split())[:200]
     context = {
         "municipalities": municipalities,
