@@ -22,7 +22,7 @@ from civicdesk.knowledge.models import (
     SearchMiss,
     SynonymGroup,
 )
-from civicdesk.lib.errors import NotFound
+from civicdesk.lib.errors import Forbidden, NotFound
 from civicdesk.lib.nordic_text import fold
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Action, Actor
@@ -369,3 +369,76 @@ def synonym_list(*, actor: Actor) -> QuerySet[SynonymGroup]:
 
 def synonym_get(*, actor: Actor, group_id: int) -> SynonymGroup:
     return access.get_visible(actor, SynonymGroup.objects.select_related("center", "municipality"), pk=group_id)
+
+
+# --- The incident list pages --------------------------------------------------------------------------------
+
+INCIDENT_RELATED = ("municipalities", "topics", "updates__by")
+
+
+def incident_get(*, actor: Actor, incident_id: int) -> Incident:
+    """One incident with its municipalities, topics and updates (newest first); ``NotFound`` when it is
+    missing or not the actor's to see."""
+    incidents = Incident.objects.select_related("center", "municipality", "created_by")
+    return access.get_visible(actor, incidents.prefetch_related(*INCIDENT_RELATED), pk=incident_id)
+
+
+def incident_list(*, actor: Actor, municipality: Municipality | None = None, resolved: bool = False) -> QuerySet:
+    """The incidents the actor may see that affect ``municipality`` (all when None): those going on, newest
+    first, or with ``resolved`` those resolved, the latest resolved first. ``active_incidents`` gives the
+    ones going on in the order agents read them."""
+    incidents = access.visible(actor, Incident.objects.all()).filter(resolved_at__isnull=not resolved)
+    if municipality is not None:
+        incidents = incidents.filter(Q(municipalities=municipality) | Q(municipality=municipality)).distinct()
+    order = ["-resolved_at", "-pk"] if resolved else ["-starts_at", "-pk"]
+    return incidents.prefetch_related(*INCIDENT_RELATED).order_by(*order)
+
+
+@dataclass(frozen=True)
+class IncidentScopes:
+    """Where the actor may raise incidents: the municipalities (each its own incident) and the centres
+    (an incident of several of the municipalities they serve)."""
+
+    municipalities: list[Municipality]
+    centers: list[ServiceCenter]
+
+    def center_for(self, municipalities: list[Municipality]) -> ServiceCenter | None:
+        """The first of the centres that serves all of ``municipalities``, or None."""
+        wanted = {municipality.pk for municipality in municipalities}
+        for center in self.centers:
+            if wanted <= access.current_member_ids([center.pk]):
+                return center
+        return None
+
+
+def incident_scopes(*, actor: Actor) -> IncidentScopes:
+    """The municipalities and centres the actor may raise incidents for (municipality admins: their own;
+    supervisors: those their centre serves, and the centre's). ``Forbidden`` when there are none: agents
+    read the incident list, they do not keep it."""
+    municipalities = [
+        municipality
+        for municipality in access.visible(actor, Municipality.objects.order_by("name"))
+        if access.can(actor, Action.CHANGE, Incident(municipality=municipality))
+    ]
+    centers = [
+        center
+        for center in access.visible(actor, ServiceCenter.objects.order_by("name"))
+        if access.can(actor, Action.CHANGE, Incident(center=center))
+    ]
+    if not municipalities:
+        raise Forbidden(_("You do not have permission to do that."))
+    return IncidentScopes(municipalities, centers)
+
+
+def incident_can_change(*, actor: Actor, incident: Incident) -> bool:
+    """May the actor post news on the incident and resolve it? Pages show their forms only then."""
+    return access.can(actor, Action.CHANGE, incident)
+
+
+def incidents_can_raise(*, actor: Actor) -> bool:
+    """Does the actor keep incidents anywhere (the "Raise an incident" button)?"""
+    try:
+        incident_scopes(actor=actor)
+    except Forbidden:
+        return False
+    return True
