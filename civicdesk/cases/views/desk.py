@@ -1,5 +1,5 @@
-"""The agent's one-screen contact log: what it was about, who asked, how it ended — and, beside it, the
-caller's earlier contacts."""
+"""The agent's one-screen contact log: what it was about, who asked, how it ended — beside it, the
+caller's earlier contacts, and above it the incidents going on for the caller's municipality and topics."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +14,15 @@ from civicdesk.contacts.models import Outcome
 from civicdesk.contacts.services import CallerDetails
 from civicdesk.directory import selectors as directory_selectors
 from civicdesk.directory import services as directory_services
+from civicdesk.knowledge import selectors as knowledge_selectors
 from civicdesk.lib.errors import DomainError, Invalid
 from civicdesk.organisations import selectors as organisation_selectors
 from civicdesk.organisations.models import Role
 
 PAGE = "cases/contact_log.html"
+BANNER = "cases/incident_banner.html"
+BANNER_TARGET = "incident-banner"
+TICKED_TOPICS_MATCHED = 20  # ticked topics looked at for incidents (agents tick a few)
 
 
 def _form(request, data=None):
@@ -92,6 +96,23 @@ def _found(request, data) -> list:
     return found
 
 
+def _incidents(request, data, municipality=None) -> dict:
+    """The incidents going on for the caller's municipality or the ticked topics, the most severe first, each
+    with its latest note for agents; when neither is chosen yet, how many are going on at all."""
+    municipality = municipality or _municipality_chosen(request, data)
+    ticked = [t for t in data.getlist("topics") if t.isdigit()][:TICKED_TOPICS_MATCHED]
+    topics = list(organisation_selectors.topic_list(actor=request.actor).filter(pk__in=ticked)) if ticked else []
+    if municipality is None and not topics:
+        return {"incidents": [], "incidents_going_on": len(knowledge_selectors.active_incidents(actor=request.actor))}
+    incidents = knowledge_selectors.active_incidents(actor=request.actor, municipality=municipality, topics=topics)
+    return {
+        "incidents": [
+            (incident, next((update for update in incident.updates.all() if update.agent_note), None))
+            for incident in incidents
+        ]
+    }
+
+
 def _page(request, form, data, status: int):
     """The form again with everything typed, and what was beside it: earlier contacts, who handles the
     topics, the directory entries found."""
@@ -105,6 +126,7 @@ def _page(request, form, data, status: int):
             "found": _found(request, data),
             "forward_to": data.get("forward_to", ""),
             "forward_q": data.get("forward_q", ""),
+            **_incidents(request, data),
         },
         status=status,
     )
@@ -139,11 +161,27 @@ def _directory_forward(request, data) -> dict:
     }
 
 
+def _fresh_page(request):
+    """An empty form for the next contact (for ``?municipality=<id>``: a call for that municipality), with the
+    incidents going on for its municipality above it."""
+    form = _form(request)
+    chosen = _municipality_chosen(request, request.GET)
+    if chosen is not None:
+        form.initial.update({"municipality": chosen.pk, "language": chosen.language})
+    elif form.initial.get("municipality"):
+        chosen = form.fields["municipality"].queryset.get(pk=form.initial["municipality"])
+    return render(request, PAGE, {"form": form, "previous": [], **_incidents(request, request.GET, chosen)})
+
+
 @login_required
 def contact_log(request):
-    """GET shows an empty form; POST logs the contact (and forwards it) and gives a fresh form for the next."""
+    """GET shows an empty form (for ``?municipality=<id>`` when given: a call for that municipality) with the
+    incidents going on above it; the incidents alone when HTMX asks as the municipality or topics change.
+    POST logs the contact (and forwards it) and gives a fresh form for the next."""
+    if request.method != "POST" and request.htmx and request.htmx.target == BANNER_TARGET:
+        return render(request, BANNER, _incidents(request, request.GET))
     if request.method != "POST":
-        return render(request, PAGE, {"form": _form(request), "previous": []})
+        return _fresh_page(request)
     form = _form(request, request.POST)
     if form.is_valid():
         data = form.cleaned_data
