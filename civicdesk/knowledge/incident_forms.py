@@ -14,6 +14,18 @@ from civicdesk.organisations.forms import DsFormMixin
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+class Checkboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose group is named by the fieldset's id (the error summary links there)."""
+
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
+class Radios(forms.RadioSelect):
+    def id_for_label(self, id_, index=None):
+        return id_ if index is None else super().id_for_label(id_, index)
+
+
 class MunicipalityChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, municipality):
         return municipality.name
@@ -35,13 +47,13 @@ class IncidentForm(DsFormMixin, forms.Form):
         label=_("Affected municipalities"),
         queryset=None,
         required=False,  # the service says when none is chosen, beside this field
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
     )
     severity = forms.ChoiceField(
         label=_("Severity"),
         choices=Incident.Severity.choices,
         initial=Incident.Severity.MINOR,
-        widget=forms.RadioSelect,
+        widget=Radios,
     )
     public_message = forms.CharField(
         label=_("Message to the public"),
@@ -70,7 +82,7 @@ class IncidentForm(DsFormMixin, forms.Form):
         label=_("Topics"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=Checkboxes,
         help_text=_("Agents see the incident whenever they tick one of these, whatever the municipality."),
     )
 

@@ -110,6 +110,7 @@ def test_no_municipality_chosen_is_said_beside_the_municipalities(client_for, su
     assert response.status_code == 422
     html = response.content.decode()
     assert 'id="id_municipalities_error"' in html and "Choose the municipalities affected." in html
+    assert 'href="#id_municipalities"' in html and '<fieldset class="ds-fieldset" id="id_municipalities"' in html
     assert 'value="Vannbrudd i Eivindvik"' in html
 
 
