@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.core.validators import URLValidator
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -155,9 +156,7 @@ class ArticleForm(ServiceErrorsMixin, DsFormMixin, forms.Form):
             shared = selectors.shared_article_list(actor=actor, municipality=article.municipality)
         if "variant_of" in self.fields:
             self.fields["variant_of"].queryset = shared
-        self.fields["topics"].queryset = organisation_selectors.topic_list(
-            actor=actor, municipality=getattr(article, "municipality", None)
-        ).select_related("municipality")
+        self.fields["topics"].queryset = self._topics(actor, article)
         self.fields["owner_team"].queryset = organisation_selectors.team_list(actor=actor).order_by(
             "municipality__name", "name"
         )
@@ -166,6 +165,15 @@ class ArticleForm(ServiceErrorsMixin, DsFormMixin, forms.Form):
         if article is not None:
             related = related.exclude(pk=article.pk)
         self.fields["related"].queryset = related
+
+    def _topics(self, actor, article: Article | None):
+        """The shared topics, and the own topics of the municipality the article is (or may be) local to."""
+        topics = organisation_selectors.topic_list(actor=actor).select_related("municipality")
+        if article is None:
+            local = [scope.municipality for scope in self.fields["scope"].scopes.values() if scope.municipality]
+        else:
+            local = [article.municipality] if article.municipality else []
+        return topics.filter(Q(municipality__isnull=True) | Q(municipality__in=local))
 
     def changes(self) -> dict:
         """The values ``services.article_update`` takes (without ``links``, which come from the link rows)."""
