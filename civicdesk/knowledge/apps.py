@@ -61,3 +61,9 @@ class KnowledgeConfig(AppConfig):
         for role in (Role.SUPERVISOR, Role.MUNICIPALITY_ADMIN):
             register_navigation(role, "knowledge:article_list", _("Articles"))
             register_navigation(role, "knowledge:incident_list", _("Incidents"))
+
+    def demo_build(self):
+        """Called by ``manage.py demo_data`` after the organisations exist."""
+        from civicdesk.knowledge import demo
+
+        demo.build()
