@@ -161,7 +161,7 @@ class ArticleForm(ServiceErrorsMixin, DsFormMixin, forms.Form):
             "municipality__name", "name"
         )
         self.fields["owner_person"].queryset = organisation_selectors.staff_list(actor=actor)
-        related = selectors.article_list(actor=actor).exclude(status=Article.Status.ARCHIVED)
+        related = selectors.article_list(actor=actor)
         if article is not None:
             related = related.exclude(pk=article.pk)
         self.fields["related"].queryset = related
