@@ -14,21 +14,21 @@ from tests.browser.conftest import assert_pages_accessible_in_every_language, ax
 
 pytestmark = pytest.mark.browser
 
-INCIDENT = "Vassbrot i Eivindvik"
+INCIDENT = "Straumbrot på Byrknes"
 SHARED = {
-    "id": "vassbrot-og-kokevarsel",
-    "title": "Vassbrot og kokevarsel",
-    "body": "Ved **vassbrot** får alle i området SMS.\n\n"
-    "- Kok vatnet før du drikk det.\n- Vent på at varselet blir oppheva.",
+    "id": "straumbrot-heime",
+    "title": "Straumbrot heime",
+    "body": "Ved **straumbrot** får alle i området SMS frå nettselskapet.\n\n"
+    "- Slå av komfyren og omnane.\n- Hald kjøleskapet lukka til straumen er tilbake.",
     "language": "nb",
-    "topic": "Vatn og avløp",
+    "topic": "Straum",
 }
 OTHER = {
-    "id": "melde-vasslekkasje",
-    "title": "Melde vasslekkasje",
-    "body": "Ser du vatn som renn i vegen, ring servicetorget. Lekkasjar på eigen tomt er ditt ansvar.",
+    "id": "gatelys-som-ikkje-verkar",
+    "title": "Gatelys som ikkje verkar",
+    "body": "Meld gatelys som ikkje lyser til servicetorget. Straumbrot i gatelyset rettar vi innan ei veke.",
     "language": "nb",
-    "topic": "Vatn og avløp",
+    "topic": "Straum",
 }
 
 
@@ -56,8 +56,8 @@ def knowledge(browser, demo_server):
                     "title": INCIDENT,
                     "municipalities": ["gulen"],
                     "severity": "major",
-                    "public_message": "Vatnet er stengt i Eivindvik til klokka 18.",
-                    "agent_script": "Sei at vatnet kjem att innan klokka 18; vatn kan hentast ved skulen.",
+                    "public_message": "Straumen er borte på Byrknes til klokka 18.",
+                    "agent_script": "Sei at straumen kjem att innan klokka 18; telefonar kan ladast på skulen.",
                 }
             ),
             headers={**headers, "Content-Type": "application/json"},
@@ -74,13 +74,13 @@ def test_agent_types_the_question_and_sees_the_incident_first_by_keyboard_only(p
     assert page.evaluate("document.activeElement.tagName") == "BUTTON"
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "knowledge-q"
-    page.keyboard.type("vassbrot kokevarsel", delay=40)
+    page.keyboard.type("straumbrot heime", delay=40)
     answer = page.locator("#knowledge-hits details[data-kind=article]", has_text=SHARED["title"]).first
     answer.wait_for()
 
     incident = page.locator("#knowledge-incidents", has_text=INCIDENT)
     assert incident.is_visible()
-    assert "Major" in incident.inner_text() and "vatn kan hentast ved skulen" in incident.inner_text()
+    assert "Major" in incident.inner_text() and "telefonar kan ladast på skulen" in incident.inner_text()
     first_hit = page.locator("#knowledge-hits > li").first
     assert incident.bounding_box()["y"] < first_hit.bounding_box()["y"]
     in_order = page.evaluate(
@@ -96,7 +96,7 @@ def test_agent_types_the_question_and_sees_the_incident_first_by_keyboard_only(p
     assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
     page.keyboard.press("Enter")  # opens the answer in place
     assert answer.get_attribute("open") is not None
-    assert "Kok vatnet før du drikk det." in answer.inner_text()
+    assert "Hald kjøleskapet lukka til straumen er tilbake." in answer.inner_text()
 
     for _ in range(10):
         page.keyboard.press("Tab")
@@ -111,12 +111,12 @@ def test_agent_types_the_question_and_sees_the_incident_first_by_keyboard_only(p
 
 def test_agent_search_page_with_results_is_accessible_in_every_language(page, knowledge):
     sign_in(page, "nh.agent")
-    page.goto("/knowledge/?m=gulen&q=vassbrot")
+    page.goto("/knowledge/?m=gulen&q=straumbrot")
     page.locator("#knowledge-hits details").first.wait_for()
     assert not axe_violations(page)
     page.locator("#knowledge-hits summary").first.click()  # an answer open in place
     assert not axe_violations(page)
-    assert_pages_accessible_in_every_language(page, ["/knowledge/?m=gulen&q=vassbrot", "/knowledge/?m=osteroy"])
+    assert_pages_accessible_in_every_language(page, ["/knowledge/?m=gulen&q=straumbrot", "/knowledge/?m=osteroy"])
 
 
 def test_public_help_pages_are_accessible_in_every_language(page, knowledge):
@@ -126,7 +126,7 @@ def test_public_help_pages_are_accessible_in_every_language(page, knowledge):
         page,
         [
             "/help/gulen/",
-            "/help/gulen/?q=vassbrot",
+            "/help/gulen/?q=straumbrot",
             f"/help/gulen/{OTHER['id']}/",
             f"/help/osteroy/{SHARED['id']}/",
             "/help/gulen/incidents/",
