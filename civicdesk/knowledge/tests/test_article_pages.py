@@ -431,6 +431,18 @@ def test_an_import_with_problems_imports_nothing_and_names_every_problem(client_
     assert not Article.objects.filter(slug="elsykkel-utlan").exists()
 
 
+def test_only_valid_rows_go_in_and_the_others_are_named(client_for, supervisor, nordhordland):
+    bad = {"id": "elsykkel-feil", "title": "X", "body": "Y", "language": "xx"}
+    response = client_for(supervisor).post(
+        reverse("knowledge:knowledge_import"),
+        {"center": nordhordland.pk, "files": _jsonl(ROW, bad), "only_valid": "on"},
+    )
+    page = response.content.decode()
+    assert "The rows without problems are imported; 1 problem kept the others out." in page and "line 2" in page
+    assert Article.objects.filter(slug="elsykkel-utlan").exists()
+    assert not Article.objects.filter(slug="elsykkel-feil").exists()
+
+
 def test_check_only_counts_but_writes_nothing(client_for, supervisor, nordhordland):
     response = client_for(supervisor).post(
         reverse("knowledge:knowledge_import"), {"center": nordhordland.pk, "files": _jsonl(ROW), "dry_run": "on"}
