@@ -325,6 +325,13 @@ def test_an_agent_reads_but_sees_no_edit_buttons_and_may_not_change(client_for, 
     assert shared.status == PUBLISHED and shared.version == 1
 
 
+def test_citizens_read_the_help_pages_not_these(client_for, citizen, shared):
+    client = client_for(citizen)
+    assert client.get(reverse("knowledge:article_list")).status_code == 403
+    assert client.get(reverse("knowledge:article_versions", args=[shared.pk])).status_code == 403
+    assert client.get(reverse("knowledge:missing_knowledge")).status_code == 403
+
+
 def test_a_municipality_admin_may_not_change_the_centres_shared_article(client_for, municipality_admin, shared):
     client = client_for(municipality_admin)
     assert client.get(reverse("knowledge:article_detail", args=[shared.pk])).status_code == 200

@@ -4,6 +4,7 @@ diff and restore, what people asked without finding an answer, synonyms, and imp
 
 import io
 import zipfile
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,16 +36,31 @@ from civicdesk.knowledge.forms import (
 from civicdesk.knowledge.models import Article, Language, SynonymGroup
 from civicdesk.lib.errors import Invalid, NotFound
 from civicdesk.organisations import selectors as organisation_selectors
+from civicdesk.organisations.access import is_staff_actor
 
 PER_PAGE = 25
 EDITOR = "knowledge/article_form.html"
 SAFE_LINK_SCHEMES = ("https://", "http://")
 
 
+def staff_only(view):
+    """These pages are for those who keep the knowledge base: citizens and employees read it on the help pages
+    (which do not show who wrote what)."""
+
+    @login_required
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not is_staff_actor(request.actor):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 # --- The list -------------------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_only
 def article_list(request):
     municipalities = organisation_selectors.municipality_list(actor=request.actor).order_by("name")
     form = ArticleFilterForm(request.GET or None, municipalities=municipalities)
@@ -124,7 +140,7 @@ def _create_initial(request, form: ArticleForm) -> dict:
     return initial
 
 
-@login_required
+@staff_only
 def article_create(request):
     posted = request.method == "POST"
     form = ArticleForm(request.POST if posted else None, actor=request.actor)
@@ -182,7 +198,7 @@ def _changeable(request, pk: int) -> Article:
     return article
 
 
-@login_required
+@staff_only
 def article_edit(request, pk: int):
     article = _changeable(request, pk)
     posted = request.method == "POST"
@@ -239,7 +255,7 @@ def _variant_of(request, article: Article) -> Article | None:
         return None
 
 
-@login_required
+@staff_only
 def article_detail(request, pk: int):
     article = selectors.article_get(actor=request.actor, article_id=pk)
     helped, not_helped = selectors.answer_rates(actor=request.actor, articles=[article.pk]).get(article.pk, (0, 0))
@@ -260,7 +276,7 @@ def article_detail(request, pk: int):
     return render(request, "knowledge/article_detail.html", context)
 
 
-@login_required
+@staff_only
 @require_POST
 def article_status(request, pk: int):
     article = selectors.article_get(actor=request.actor, article_id=pk)
@@ -293,7 +309,7 @@ def _diff_rows(lines: list[str]) -> list[tuple[str, str]]:
     return rows
 
 
-@login_required
+@staff_only
 def article_versions(request, pk: int):
     article = selectors.article_get(actor=request.actor, article_id=pk)
     versions = list(selectors.article_versions(actor=request.actor, article=article))
@@ -318,7 +334,7 @@ def article_versions(request, pk: int):
     return render(request, "knowledge/article_versions.html", context, status=status)
 
 
-@login_required
+@staff_only
 @require_POST
 def article_restore(request, pk: int):
     article = selectors.article_get(actor=request.actor, article_id=pk)
@@ -338,7 +354,7 @@ def article_restore(request, pk: int):
 # --- What is missing, and synonyms ---------------------------------------------------------------------------------
 
 
-@login_required
+@staff_only
 def missing_knowledge(request):
     municipalities = organisation_selectors.municipality_list(actor=request.actor).order_by("name")
     form = MissingKnowledgeForm(request.GET or None, municipalities=municipalities)
@@ -366,7 +382,7 @@ def _synonyms_page(request, form, status=200):
     return render(request, "knowledge/synonyms.html", context, status=status)
 
 
-@login_required
+@staff_only
 def synonyms(request):
     """GET: the synonym groups and a form to add one. POST ``terms``: add; POST ``delete=<id>``: remove."""
     scopes = selectors.scopes_to_add(actor=request.actor, model=SynonymGroup)
@@ -404,7 +420,7 @@ def synonyms(request):
 # --- Import and export -----------------------------------------------------------------------------------------------
 
 
-@login_required
+@staff_only
 def knowledge_import(request):
     """GET: the upload form. POST: import the files (or only check them), showing the counts and every problem."""
     if not selectors.scopes_to_add(actor=request.actor):
@@ -452,7 +468,7 @@ def _markdown_zip(records) -> bytes:
     return buffer.getvalue()
 
 
-@login_required
+@staff_only
 def knowledge_export(request):
     """GET ``center`` (a slug; the first the actor reaches when missing) and ``format``: jsonl or markdown."""
     centers = organisation_selectors.center_list(actor=request.actor).order_by("name")
