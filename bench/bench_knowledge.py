@@ -49,6 +49,7 @@ def add(article, slug, title, body, municipality_slug):
     )
 
 
+Article.objects.all().delete()  # the demo world imports the same set; it is built here as the questions expect
 for article in articles:
     add(article, article.slug, article.title, article.body, article.municipality)
 timings = []

@@ -51,11 +51,12 @@ SYNONYMS = Memo("knowledge-synonyms")
 # --- Writing --------------------------------------------------------------------------------------------------
 
 
-def index_article(article: Article) -> SearchEntry:
+def index_article(article: Article, *, count: bool = True) -> SearchEntry:
     """The article's entry, written again from what it says now."""
     text = plain_text(article.body)
     return _save(
         {"article": article},
+        count,
         center_id=article.center_id,
         municipality_id=article.municipality_id,
         language=article.language,
@@ -68,10 +69,11 @@ def index_article(article: Article) -> SearchEntry:
     )
 
 
-def index_incident(incident: Incident, language: str) -> SearchEntry:
+def index_incident(incident: Incident, language: str, *, count: bool = True) -> SearchEntry:
     text = "\n".join(part for part in (incident.public_message, incident.agent_script, incident.areas) if part)
     return _save(
         {"incident": incident},
+        count,
         center_id=incident.center_id,
         municipality_id=incident.municipality_id,
         language=language,
@@ -88,7 +90,9 @@ def _terms(title: str, text: str, language: str) -> str:
     return " ".join(analyse_document(title, language) * TITLE_WEIGHT + analyse_document(text, language))
 
 
-def _save(owner: dict, **values) -> SearchEntry:
+def _save(owner: dict, count: bool, **values) -> SearchEntry:
+    if not count:
+        return SearchEntry.objects.update_or_create(**owner, defaults=values)[0]
     before = SearchEntry.objects.filter(**owner).values_list("terms", flat=True).first() or ""
     entry, _created = SearchEntry.objects.update_or_create(**owner, defaults=values)
     _count(set(before.split()), set(values["terms"].split()))
@@ -120,16 +124,23 @@ def _chunks(items: list[str]) -> Iterable[list[str]]:
 
 def reindex() -> int:
     """Every entry analysed again and the term counts made anew (after the analyser or its lexicon changed)."""
-    SearchEntry.objects.update(terms="")  # so each entry's terms are counted as new below
-    SearchTerm.objects.all().delete()
     count = 0
     for article in Article.objects.iterator():
-        index_article(article)
+        index_article(article, count=False)
         count += 1
     for incident in Incident.objects.prefetch_related("municipalities").iterator(chunk_size=200):
         first = incident.municipality or min(incident.municipalities.all(), key=lambda m: m.pk, default=None)
-        index_incident(incident, first.language if first else "nb")
+        index_incident(incident, first.language if first else "nb", count=False)
         count += 1
+    # Counted here in one pass: one row updated once per entry would leave PostgreSQL a row version each.
+    counts: Counter = Counter()
+    for terms in SearchEntry.objects.values_list("terms", flat=True).iterator(chunk_size=1000):
+        counts.update(set(terms.split()))
+    SearchTerm.objects.all().delete()
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(term=t, length=len(t), entries=n) for t, n in counts.items() if len(t) <= TERM_LONGEST],
+        batch_size=2000,
+    )
     return count
 
 

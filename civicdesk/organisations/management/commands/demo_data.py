@@ -142,8 +142,9 @@ def logins_text() -> str:
 
 
 @transaction.atomic
-def build_demo_world() -> None:
-    """Everything goes through the services, as the real onboarding would."""
+def build_demo_world(*, without: tuple[str, ...] = ()) -> None:
+    """Everything goes through the services, as the real onboarding would. ``without``: app labels whose
+    part of the demo is left out."""
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: 70 logins need not cost 70 hashes
     services.default_topics_install(actor=SYSTEM)
     municipalities = {
@@ -213,7 +214,7 @@ def build_demo_world() -> None:
     # so this command needs no import of theirs.
     for app_config in apps.get_app_configs():
         hook = getattr(app_config, "demo_build", None)
-        if hook is not None:
+        if hook is not None and app_config.label not in without:
             hook()
 
 
