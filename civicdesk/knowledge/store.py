@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -44,6 +45,7 @@ FALLBACK_ENTRIES = 1500  # the any-word fallback reads about this many entries a
 TYPO_SHORTEST = 4  # letters in the shortest word whose typos are corrected
 TERM_LONGEST = 60
 CHUNK = 500  # terms per statement (SQLite's variable limit)
+ENTRY_COUNT_SECONDS = 300  # how long the number of entries (for "a tenth of them") is taken as known
 
 SYNONYMS = Memo("knowledge-synonyms")
 
@@ -249,7 +251,7 @@ def candidates(words: list[QueryWord], entries: QuerySet, *, wanted: int) -> lis
     found = _match(known, entries, every_word=True)
     if len(found) >= wanted or len(known) == 1:
         return found
-    total = max(1, SearchEntry.objects.count())
+    total = max(1, cache.get_or_set("knowledge-entry-count", SearchEntry.objects.count, ENTRY_COUNT_SECONDS))
     spread = sorted((min(total, sum(counts[term] for term in terms)), terms) for terms in known)
     rare, reach = [], 0
     for size, terms in spread:
