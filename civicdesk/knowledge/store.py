@@ -10,9 +10,9 @@ decides three things the same way on both engines:
   letters on) that begin like it and have about its length stand in for it (edit distance from ``rapidfuzz``);
   PostgreSQL's ``pg_trgm`` and FTS5's trigrams would each find other candidates, so neither is used;
 - the entries having a term of every word are the candidates; when they are too few,
-- those having a term of one of the rarer words are, the rarest first, up to ``FALLBACK_ENTRIES`` entries by the
-  counts: a word in a tenth of the knowledge base ("time", "come") finds nothing worth reading, and matching it
-  would read most of the index.
+- those having a term of one of the rarer words are, the rarest first, as long as together they are in at most
+  ``FALLBACK_ENTRIES`` entries by the counts: a word in thousands of entries ("time", "come") finds nothing worth
+  reading, and matching it would read much of the index.
 
 The engine returns the candidates in the searcher's scope (a condition in the same statement), at most ``POOL``
 by its own rank (only there do the engines differ, and only when more than ``POOL`` match), and ``rank`` orders
@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -40,12 +39,10 @@ from civicdesk.organisations import access
 
 POOL = 200
 TITLE_WEIGHT = 3  # a title's terms are indexed this many times
-COMMON_SHARE = 0.1  # a word in more than this share of the entries is too common to search by alone
-FALLBACK_ENTRIES = 1500  # the any-word fallback reads about this many entries at most
+FALLBACK_ENTRIES = 1500  # the any-word fallback reads about this many entries at most (by the term counts)
 TYPO_SHORTEST = 4  # letters in the shortest word whose typos are corrected
 TERM_LONGEST = 60
 CHUNK = 500  # terms per statement (SQLite's variable limit)
-ENTRY_COUNT_SECONDS = 300  # how long the number of entries (for "a tenth of them") is taken as known
 
 SYNONYMS = Memo("knowledge-synonyms")
 
@@ -251,11 +248,10 @@ def candidates(words: list[QueryWord], entries: QuerySet, *, wanted: int) -> lis
     found = _match(known, entries, every_word=True)
     if len(found) >= wanted or len(known) == 1:
         return found
-    total = max(1, cache.get_or_set("knowledge-entry-count", SearchEntry.objects.count, ENTRY_COUNT_SECONDS))
-    spread = sorted((min(total, sum(counts[term] for term in terms)), terms) for terms in known)
+    spread = sorted((sum(counts[term] for term in terms), terms) for terms in known)
     rare, reach = [], 0
     for size, terms in spread:
-        if rare and (size > COMMON_SHARE * total or reach + size > FALLBACK_ENTRIES):
+        if rare and reach + size > FALLBACK_ENTRIES:
             break
         rare.append(terms)
         reach += size
