@@ -312,4 +312,3 @@ def rank(candidates: list[tuple[int, str, str]], words: list[QueryWord], *, lang
         scored.append((score, pk))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     return scored
-
