@@ -114,8 +114,9 @@ def test_typing_returns_only_the_results_and_records_no_miss(client_for, agent, 
 def test_a_finished_search_without_an_answer_is_recorded_once(client_for, agent, gulen, shelf):
     client = client_for(agent)
     client.get(URL, {"m": "gulen", "q": "skøytebane"})  # as typed: no miss
-    page = _page(client, m="gulen", q="skøytebane", lang="nb", finished="1")
+    page = _page(client, m="gulen", q="skøytebane", answers="nb", finished="1")
     assert "missing knowledge" in page
+    assert '<html lang="en"' in page  # the answers' language is not the page's
     miss = SearchMiss.objects.get(query="skøytebane")
     assert (miss.query, miss.municipality, miss.language, miss.from_agent) == ("skøytebane", gulen, "nb", True)
     _page(client, m="gulen", q="kajakkhotell", finished="1")  # found something: no miss
@@ -125,7 +126,7 @@ def test_a_finished_search_without_an_answer_is_recorded_once(client_for, agent,
 def test_nothing_here_answered_it_records_the_question(client_for, agent, gulen, shelf):
     response = client_for(agent).post(
         URL,
-        {"m": "gulen", "q": "kajakkhotell vinterlagring", "lang": "nb"},
+        {"m": "gulen", "q": "kajakkhotell vinterlagring", "answers": "nb"},
         headers={"HX-Request": "true", "HX-Target": "knowledge-results"},
     )
     assert "missing knowledge" in response.content.decode()

@@ -73,7 +73,7 @@ def answer_feedback(request, pk: int):
     if request.htmx:
         return render(request, PAGE + "#feedback-given", {"article": article, "helped": helped})
     messages.success(request, _("Thank you: your answer is noted."))
-    return redirect(_search_url(municipality, query, request.POST.get("lang", ""), None))
+    return redirect(_search_url(municipality, query, request.POST.get("answers", ""), None))
 
 
 def _search_context(request, data) -> dict:
@@ -83,7 +83,7 @@ def _search_context(request, data) -> dict:
     municipality = next((m for m in municipalities if m.slug == slug), municipalities[0] if municipalities else None)
     if municipality is not None and data.get("m") == municipality.slug != request.session.get(LAST_CHOICE):
         request.session[LAST_CHOICE] = municipality.slug
-    language = data.get("lang", "")
+    language = data.get("answers", "")
     if language not in Language.values:
         language = municipality.language if municipality is not None else ""
     topics = list(organisation_selectors.topic_list(actor=request.actor, municipality=municipality))
@@ -141,7 +141,7 @@ def _search_url(municipality, query: str, language: str, topic) -> str:
     if municipality is not None:
         params["m"] = municipality.slug
     if language:
-        params["lang"] = language
+        params["answers"] = language
     if topic is not None:
         params["topic"] = topic.key
     return reverse("knowledge:search") + "?" + urlencode(params)
