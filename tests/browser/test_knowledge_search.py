@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import assert_pages_accessible_in_every_language, axe_violations, sign_in
+from tests.browser.conftest import assert_pages_accessible_in_every_language, axe_violations, sign_in, switch_language
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +68,8 @@ def knowledge(browser, demo_server):
 
 def test_agent_types_the_question_and_sees_the_incident_first_by_keyboard_only(page, knowledge):
     sign_in(page, "nh.agent")
+    page.goto("/knowledge/?m=gulen")
+    switch_language(page, "en")  # the assertions below read the English labels
     page.goto("/knowledge/?m=gulen")
     assert page.evaluate("document.activeElement.id") == "knowledge-q"
     page.keyboard.press("Tab")  # on to the Search button; "/" brings the agent back
