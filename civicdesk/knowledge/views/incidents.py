@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.knowledge import selectors, services
-from civicdesk.knowledge.incident_forms import IncidentForm, IncidentResolveForm, IncidentUpdateForm
+from civicdesk.knowledge.forms import IncidentForm, IncidentResolveForm, IncidentUpdateForm
 from civicdesk.lib.errors import Invalid
 from civicdesk.organisations import selectors as organisation_selectors
 from civicdesk.organisations.access import is_internal_actor

@@ -1,4 +1,5 @@
-"""HTML forms of the knowledge base: they parse input only; rules live in the services."""
+"""HTML forms of the knowledge base's articles, synonyms, import and export: they parse input only; rules live
+in the services."""
 
 import io
 import zipfile

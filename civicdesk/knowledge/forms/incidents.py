@@ -1,6 +1,4 @@
-"""HTML forms of the incident list: they parse input only; rules live in the services.
-
-Kept apart from ``forms.py`` for now (to be merged into it)."""
+"""HTML forms of the incident list: they parse input only; rules live in the services."""
 
 import zoneinfo
 
@@ -8,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.knowledge.forms.articles import TopicChoiceField
 from civicdesk.knowledge.models import Incident
 from civicdesk.organisations.forms import DsFormMixin
 
@@ -29,11 +28,6 @@ class Radios(forms.RadioSelect):
 class MunicipalityChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, municipality):
         return municipality.name
-
-
-class TopicChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, topic):
-        return f"{topic.name} ({topic.municipality.name})" if topic.municipality_id else topic.name
 
 
 class IncidentForm(DsFormMixin, forms.Form):
