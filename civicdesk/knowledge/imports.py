@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from civicdesk.knowledge import services
+from civicdesk.knowledge import services, store
 from civicdesk.knowledge.formats import ArticleRecord, Problem, slug_from_name
 from civicdesk.knowledge.models import Article
 from civicdesk.lib.errors import DomainError, Forbidden
@@ -226,6 +226,28 @@ def _shared_of(center: ServiceCenter, row: _Row) -> Article | None:
     return Article.objects.filter(center=center, municipality__isnull=True, slug=row.record.slug).first()
 
 
+def _write_rows(actor, center, rows, existing, topics: "_Topics", publish: bool, result: ImportResult) -> "_Topics":
+    """Each row in its own savepoint: one that fails is listed and leaves nothing behind (nor its term counts)."""
+    for row in sorted(rows, key=lambda row: row.municipality is not None):  # shared first: variants name them
+        created_before = list(topics.created)
+        try:
+            with transaction.atomic(), store.counting_deferred():
+                chosen = [
+                    topics.get_or_create(key, text, row.municipality, row.record.language)
+                    for key, text in row.topic_keys
+                ]
+                article = existing.get((getattr(row.municipality, "pk", None), row.record.slug))
+                shared = _shared_of(center, row)
+                outcome = _write(actor, center, row, article, chosen, publish, shared)
+        except DomainError as error:
+            topics = _Topics()  # a topic made for this row went with its savepoint
+            topics.created = created_before
+            result.problems.append(Problem(row.record.line_or_file, error.message))
+            continue
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    return topics
+
+
 @transaction.atomic
 def knowledge_import(
     *,
@@ -251,23 +273,8 @@ def knowledge_import(
 
     topics = _Topics()
     existing = _existing(center, rows)
-    for row in sorted(rows, key=lambda row: row.municipality is not None):  # shared first: variants name them
-        created_before = list(topics.created)
-        try:
-            with transaction.atomic():
-                chosen = [
-                    topics.get_or_create(key, text, row.municipality, row.record.language)
-                    for key, text in row.topic_keys
-                ]
-                article = existing.get((getattr(row.municipality, "pk", None), row.record.slug))
-                shared = _shared_of(center, row)
-                outcome = _write(actor, center, row, article, chosen, publish, shared)
-        except DomainError as error:
-            topics = _Topics()  # a topic made for this row went with its savepoint
-            topics.created = created_before
-            result.problems.append(Problem(row.record.line_or_file, error.message))
-            continue
-        setattr(result, outcome, getattr(result, outcome) + 1)
+    with store.counting_deferred():  # the term counts once for the whole file
+        topics = _write_rows(actor, center, rows, existing, topics, publish, result)
     result.topics_created = topics.created
 
     if result.problems and not only_valid:

@@ -20,8 +20,10 @@ them by how well, the same way on both.
 """
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
@@ -103,17 +105,54 @@ def entry_removed(entry: SearchEntry) -> None:
     _count(set(entry.terms.split()), set())
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def counting_deferred():
+    """Term counts of the entries written inside, applied once at the end: an import of thousands of articles
+    in one transaction would otherwise update each common term's row thousands of times, and PostgreSQL keeps a
+    row version for each until the transaction ends. Nested, an inner one hands its counts to the outer one
+    when it ends normally and drops them when it ends in an exception (its savepoint rolled back)."""
+    stack = _deferred.__dict__.setdefault("stack", [])
+    stack.append(Counter())
+    try:
+        yield
+    except BaseException:
+        stack.pop()
+        raise
+    changes = stack.pop()
+    if stack:
+        stack[-1].update(changes)
+    else:
+        _apply(changes)
+
+
 def _count(before: set[str], after: set[str]) -> None:
-    added = sorted(term for term in after - before if len(term) <= TERM_LONGEST)
-    removed = sorted(before - after)
-    for chunk in _chunks(removed):
-        SearchTerm.objects.filter(term__in=chunk).update(entries=Greatest(F("entries") - 1, Value(0)))
-    for chunk in _chunks(added):
-        known = set(SearchTerm.objects.filter(term__in=chunk).values_list("term", flat=True))
-        SearchTerm.objects.bulk_create(
-            [SearchTerm(term=term, length=len(term)) for term in chunk if term not in known], ignore_conflicts=True
-        )
-        SearchTerm.objects.filter(term__in=chunk).update(entries=F("entries") + 1)
+    changes = Counter({term: 1 for term in after - before if len(term) <= TERM_LONGEST})
+    changes.subtract({term: 1 for term in before - after})
+    stack = getattr(_deferred, "stack", None)
+    if stack:
+        stack[-1].update(changes)
+    else:
+        _apply(changes)
+
+
+def _apply(changes: Counter) -> None:
+    """Add each change to its term's count (new terms made), one statement per chunk of terms changed alike."""
+    by_change: dict[int, list[str]] = {}
+    for term, change in changes.items():
+        if change:
+            by_change.setdefault(change, []).append(term)
+    for change, terms in sorted(by_change.items()):
+        for chunk in _chunks(sorted(terms)):
+            if change > 0:
+                known = set(SearchTerm.objects.filter(term__in=chunk).values_list("term", flat=True))
+                SearchTerm.objects.bulk_create(
+                    [SearchTerm(term=term, length=len(term)) for term in chunk if term not in known],
+                    ignore_conflicts=True,
+                )
+            SearchTerm.objects.filter(term__in=chunk).update(entries=Greatest(F("entries") + change, Value(0)))
 
 
 def _chunks(items: list[str]) -> Iterable[list[str]]:

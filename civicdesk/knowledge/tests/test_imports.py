@@ -295,3 +295,19 @@ def test_a_municipalitys_row_with_a_shared_slug_is_its_local_variant(nordhordlan
     assert local.variant_of == Article.objects.get(slug="bulky-waste", municipality__isnull=True)
     assert "Gulen: order" in selectors.article_for(actor=supervisor, municipality=gulen, slug="bulky-waste").body
     assert "online" in selectors.article_for(actor=supervisor, municipality=osteroy, slug="bulky-waste").body
+
+
+def test_an_import_counts_the_terms_of_what_it_wrote_and_nothing_of_a_row_that_failed(nordhordland, supervisor):
+    from civicdesk.knowledge.models import SearchTerm
+
+    lines = [
+        {"id": "snomaking-1", "title": "Snømåking", "body": "Brøyting av vegar.", "language": "nb"},
+        {"id": "snomaking-2", "title": "Snømåking i sentrum", "body": "Brøyting om natta.", "language": "nb"},
+        {"id": "snomaking-3", "title": "", "body": "Brøyting utan tittel.", "language": "nb"},
+    ]
+    records, problems = formats.read_json_lines("\n".join(json.dumps(line) for line in lines).encode())
+    _import(supervisor, nordhordland, records, problems, only_valid=True)
+
+    assert SearchTerm.objects.get(term="snomaking").entries == 2
+    assert SearchTerm.objects.get(term="broyting").entries == 2
+    assert not SearchTerm.objects.filter(term="tittel", entries__gt=0).exists()
