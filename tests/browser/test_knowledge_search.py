@@ -100,10 +100,11 @@ def test_agent_types_the_question_and_sees_the_incident_first_by_keyboard_only(p
     assert answer.get_attribute("open") is not None
     assert "Hald kjøleskapet lukka til straumen er tilbake." in answer.inner_text()
 
-    for _ in range(10):
+    for _ in range(40):  # past the answer's own links to its feedback buttons
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "This answered it":
             break
+    assert page.evaluate("document.activeElement.textContent.trim()") == "This answered it"
     page.keyboard.press("Enter")
     answer.locator("[role=status]", has_text="Thank you").wait_for()
 
