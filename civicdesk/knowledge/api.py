@@ -279,11 +279,11 @@ class IncidentNewsIn(Schema):
 )
 def incident_update(request, incident_id: int, payload: IncidentNewsIn):
     """News: a public message (it replaces the current one) and/or a note for agents."""
-    incident = _incident(request, incident_id)
+    incident = selectors.incident_get(actor=request.actor, incident_id=incident_id)
     services.incident_update(
         actor=request.actor, incident=incident, public_message=payload.public_message, agent_note=payload.agent_note
     )
-    return Status(201, _incident(request, incident_id))
+    return Status(201, selectors.incident_get(actor=request.actor, incident_id=incident_id))
 
 
 class IncidentResolveIn(Schema):
@@ -296,14 +296,8 @@ class IncidentResolveIn(Schema):
     summary="Resolve an incident",
 )
 def incident_resolve(request, incident_id: int, payload: IncidentResolveIn):
-    incident = _incident(request, incident_id)
+    incident = selectors.incident_get(actor=request.actor, incident_id=incident_id)
     return services.incident_resolve(actor=request.actor, incident=incident, public_message=payload.public_message)
-
-
-def _incident(request, incident_id: int) -> Incident:
-    return access.get_visible(
-        request.actor, Incident.objects.prefetch_related("municipalities", "topics", "updates"), pk=incident_id
-    )
 
 
 # --- Import and export ---------------------------------------------------------------------------------------

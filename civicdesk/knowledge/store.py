@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection
 from django.db.models import F, QuerySet, Value
@@ -200,13 +201,9 @@ def analyzer_for(municipality_id: int | None) -> Analyzer:
     return SYNONYMS.get(municipality_id, load)
 
 
-_plain = []
-
-
+@cache
 def _plain_analyzer() -> Analyzer:
-    if not _plain:
-        _plain.append(Analyzer())
-    return _plain[0]
+    return Analyzer()
 
 
 def synonyms_changed() -> None:
