@@ -16,6 +16,8 @@ from civicdesk.lib.http import problem, problem_from_error
 from civicdesk.lib.ratelimit import CallerThrottle
 from civicdesk.organisations.api import IntegrationToken, StaffSession
 from civicdesk.organisations.api import router as organisations_router
+from civicdesk.routing.api import router as routing_router
+from civicdesk.telephony.api import router as telephony_router
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,8 @@ api.add_router("/", directory_router)
 api.add_router("/", knowledge_router)
 api.add_router("/", contacts_router)
 api.add_router("/", cases_router)
+api.add_router("/", routing_router)
+api.add_router("/", telephony_router)
 
 
 @api.exception_handler(DomainError)

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "civicdesk.knowledge",
     "civicdesk.contacts",
     "civicdesk.cases",
+    "civicdesk.routing",
+    "civicdesk.telephony",
 ]
 
 MIDDLEWARE = [

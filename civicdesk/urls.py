@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("civicdesk.directory.urls")),
     path("", include("civicdesk.knowledge.urls")),
     path("", include("civicdesk.cases.urls")),
+    path("", include("civicdesk.routing.urls")),
+    path("", include("civicdesk.telephony.urls")),
 ]
 
 if settings.DEMO:

@@ -76,6 +76,7 @@ Actor = User | ApiToken | SystemActor | PublicVisitor | AnonymousUser
 class Action:
     VIEW = "view"
     CHANGE = "change"
+    CHANGE_OWN = "change_own"  # one's own row of a centre kind (an agent's state): theirs, or a supervisor's
 
 
 class Permission:
@@ -87,7 +88,18 @@ class Permission:
     WRITE_CONTACTS = "contacts:write"
     WRITE_CASES = "cases:write"
     WRITE_KNOWLEDGE = "knowledge:write"
-    ALL = (READ, WRITE_TOPICS, WRITE_ORGANISATION, WRITE_CONTACTS, WRITE_CASES, WRITE_KNOWLEDGE)
+    WRITE_ROUTING = "routing:write"
+    WRITE_TELEPHONY = "telephony:write"
+    ALL = (
+        READ,
+        WRITE_TOPICS,
+        WRITE_ORGANISATION,
+        WRITE_CONTACTS,
+        WRITE_CASES,
+        WRITE_KNOWLEDGE,
+        WRITE_ROUTING,
+        WRITE_TELEPHONY,
+    )
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,27 @@ def register_scoped_kind(
     _SCOPED_KINDS[model] = ScopedKind(token_permission, readers, supervisors_change_local)
 
 
+@dataclass(frozen=True)
+class CenterKind:
+    """Rows of a centre's own work: its queues' agents, skills, duty rota, calls and alerts (``center`` is the
+    lookup path to the centre's id). The centre's agents and supervisors and its tokens see them; its
+    supervisors (and tokens with ``token_permission``) change them; ``self_field`` names the user a row is
+    about, who may change it too (``Action.CHANGE_OWN``: an agent's own state)."""
+
+    center: str
+    token_permission: str
+    self_field: str = ""
+
+
+_CENTER_KINDS: dict[type[Model], CenterKind] = {}
+
+
+def register_center_kind(
+    model: type[Model], *, center: str = "center_id", token_permission: str, self_field: str = ""
+) -> None:
+    _CENTER_KINDS[model] = CenterKind(center, token_permission, self_field)
+
+
 def _owner_value(obj: Model, path: str):
     value = obj
     for part in path.split("__"):
@@ -173,6 +206,7 @@ class Reach:
     center_ids: frozenset[int] = frozenset()
     roles: frozenset[str] = frozenset()
     admin_of: frozenset[int] = frozenset()
+    supervises: frozenset[int] = frozenset()
     permissions: frozenset[str] = frozenset()
 
     def has_role(self, role: str) -> bool:
@@ -272,6 +306,7 @@ def _compute_reach(actor: Actor) -> Reach:
         center_ids=frozenset(center_ids),
         roles=roles,
         admin_of=frozenset(a.municipality_id for a in assignments if a.role == Role.MUNICIPALITY_ADMIN),
+        supervises=frozenset(a.center_id for a in assignments if a.role == Role.SUPERVISOR),
         permissions=frozenset({Permission.READ}),
     )
 
@@ -328,6 +363,8 @@ def _owner_q(model: type[Model], ids) -> Q:
         return Q(**{f"{_WORK_KINDS[model].owner}__in": ids})
     if model in _SCOPED_KINDS:
         return Q(municipality_id__in=ids) | Q(municipality__isnull=True, center_id__in=_centers_serving(ids))
+    if model in _CENTER_KINDS:
+        return Q(**{f"{_CENTER_KINDS[model].center}__in": _centers_serving(ids)})
     raise TypeError(f"access: no owner rule for {model.__name__}")
 
 
@@ -364,6 +401,8 @@ def owner_ids(obj: Model) -> set[int | None]:
         return {_owner_value(obj, _WORK_KINDS[type(obj)].owner)}
     if type(obj) in _SCOPED_KINDS:
         return {obj.municipality_id} if obj.municipality_id else current_member_ids([obj.center_id])
+    if type(obj) in _CENTER_KINDS:
+        return current_member_ids([_owner_value(obj, _CENTER_KINDS[type(obj)].center)])
     raise TypeError(f"access: no owner rule for {type(obj).__name__}")
 
 
@@ -382,6 +421,11 @@ def visible(actor: Actor, queryset: QuerySet) -> QuerySet:
         return queryset
     if isinstance(actor, ApiToken) and Permission.READ not in r.permissions:
         return queryset.none()
+    center_kind = _CENTER_KINDS.get(model)
+    if center_kind is not None:
+        return (
+            queryset.filter(**{f"{center_kind.center}__in": r.center_ids}) if is_staff_actor(actor) else queryset.none()
+        )
     scoped = _SCOPED_KINDS.get(model)
     if scoped is not None and not is_staff_actor(actor):
         if scoped.readers is None:
@@ -437,6 +481,8 @@ def can(actor: Actor, action: str, obj: Model) -> bool:
     if action == Action.VIEW:
         return can_view(actor, obj)
     r = reach(actor)
+    if type(obj) in _CENTER_KINDS:
+        return _can_change_center_kind(actor, r, action, obj)
     if isinstance(obj, AuditEvent):
         return False
     if r.everything:
@@ -470,6 +516,21 @@ def _can_work_on(actor: Actor, r: Reach, model: type[Model], owners: set) -> boo
     if kind.is_setting:
         return owners <= r.admin_of
     return is_staff_actor(actor) and bool(r.roles)
+
+
+def _can_change_center_kind(actor: Actor, r: Reach, action: str, obj: Model) -> bool:
+    kind = _CENTER_KINDS[type(obj)]
+    if r.everything:
+        return True
+    center_id = _owner_value(obj, kind.center)
+    if center_id not in r.center_ids:
+        return False
+    if isinstance(actor, ApiToken):
+        return kind.token_permission in r.permissions
+    own = action == Action.CHANGE_OWN and kind.self_field and actor.pk is not None
+    if own and _owner_value(obj, kind.self_field) == actor.pk:
+        return True
+    return is_staff_actor(actor) and center_id in r.supervises
 
 
 def _can_change_scoped(actor: Actor, r: Reach, obj: Model, owners: set) -> bool:

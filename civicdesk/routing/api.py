@@ -1,0 +1,6 @@
+"""JSON API of routing. Thin: every endpoint calls the same service or selector as its page."""
+
+from ninja import Router
+
+router = Router(tags=["routing"])
+PROBLEMS = {401: dict, 403: dict, 404: dict, 409: dict, 422: dict}
