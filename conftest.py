@@ -172,3 +172,102 @@ def run_tasks(db):
                 done += 1
 
     return run
+
+
+@pytest.fixture
+def phone_world(nordhordland, gulen, osteroy, system):
+    """Nordhordland's phones: four skills and queues, five agents (1000 the supervisor, 1001–1004) with
+    languages and skill levels, phone duty now for 1001–1003 (1004 and the supervisor are reinforcements
+    off duty), Gulen's number with its menu (1 building, 2 social, 3 schools, 9 English, 0 switchboard),
+    Osterøy's number straight to the switchboard, and a centre token that may send phone events."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from civicdesk.organisations import services as organisation_services
+    from civicdesk.routing import services as routing
+    from civicdesk.telephony.models import IVRNode, PhoneNumber
+
+    skills = {
+        key: routing.skill_create(actor=system, center=nordhordland, key=key, name=name)
+        for key, name in (
+            ("building", "Byggesak, oppmåling og plan"),
+            ("social", "Helse og sosial"),
+            ("schools", "Skule og barnehage"),
+            ("switchboard", "Sentralbord"),
+        )
+    }
+    languages = {"building": ["nb", "en"], "social": ["nb", "pl", "en"], "schools": ["nb"], "switchboard": ["nb", "en"]}
+    queues = {
+        key: routing.queue_create(
+            actor=system, center=nordhordland, key=key, name=skill.name, skill=skill, languages=languages[key]
+        )
+        for key, skill in skills.items()
+    }
+    people = (
+        ("nh.supervisor", "1000", ["nb", "en"], {k: 5 for k in skills}, True),
+        ("nh.agent", "1001", ["nb", "en"], {"building": 4, "switchboard": 3}, False),
+        ("nh.agent2", "1002", ["nb"], {"building": 2, "social": 4}, False),
+        ("nh.agent3", "1003", ["nb", "pl"], {"social": 3, "switchboard": 5}, False),
+        ("nh.agent4", "1004", ["nb"], {"building": 3, "schools": 3}, True),
+    )
+    agents = {}
+    for username, code, spoken, levels, reinforcement in people:
+        agents[code] = routing.agent_enrol(
+            actor=system,
+            user=_user(username),
+            center=nordhordland,
+            code=code,
+            languages=spoken,
+            skills={skills[k]: level for k, level in levels.items()},
+            is_reinforcement=reinforcement,
+        )
+    now = timezone.now()
+    for code in ("1001", "1002", "1003"):
+        routing.shift_add(
+            actor=system, agent=agents[code], starts_at=now - timedelta(hours=4), ends_at=now + timedelta(hours=4)
+        )
+    routing.shift_add(
+        actor=system,
+        agent=agents["1004"],
+        duty="other",
+        starts_at=now - timedelta(hours=4),
+        ends_at=now + timedelta(hours=4),
+    )
+    # Numbers and menus are plain rows here until their services take them (telephony.services.menus).
+    menu = IVRNode.objects.create(
+        municipality=gulen,
+        label="Gulen kommune",
+        announcements={"nb": "Velkommen til Gulen kommune.", "en": "Welcome to Gulen municipality."},
+    )
+    for digit, label, queue, language in (
+        ("1", "Byggesak", "building", ""),
+        ("2", "Helse og sosial", "social", ""),
+        ("3", "Skule og barnehage", "schools", ""),
+        ("9", "English", "switchboard", "en"),
+        ("0", "Sentralbord", "switchboard", ""),
+    ):
+        IVRNode.objects.create(
+            municipality=gulen, parent=menu, digit=digit, label=label, queue=queues[queue], sets_language=language
+        )
+    numbers = {
+        "gulen": PhoneNumber.objects.create(municipality=gulen, number="+4757786000", label="Gulen kommune", menu=menu),
+        "osteroy": PhoneNumber.objects.create(
+            municipality=osteroy, number="+4756192100", label="Osterøy kommune", queue=queues["switchboard"]
+        ),
+    }
+    token, secret = organisation_services.api_token_create(
+        actor=system, name="phone system", permissions=["read", "telephony:write", "routing:write"], center=nordhordland
+    )
+    return SimpleNamespace(
+        center=nordhordland,
+        skills=skills,
+        queues=queues,
+        agents=agents,
+        menu=menu,
+        numbers=numbers,
+        token=token,
+        secret=secret,
+        headers={"HTTP_AUTHORIZATION": f"Bearer {secret}"},
+    )

@@ -559,6 +559,15 @@ def require_add_scoped(
         raise Forbidden(_("You do not have permission to do that."))
 
 
+def require_add_center_kind(actor: Actor, model: type[Model], center: ServiceCenter) -> None:
+    """May the actor add a row of a centre kind (a skill, an agent, a duty shift …) to ``center``?"""
+    r = reach(actor)
+    if not r.everything and center.pk not in r.center_ids:
+        raise NotFound(_("Not found."))
+    if not can(actor, Action.CHANGE, model(center=center)):
+        raise Forbidden(_("You do not have permission to do that."))
+
+
 def require(actor: Actor, action: str, obj: Model) -> None:
     """Raise ``NotFound`` when the actor may not even see ``obj``, ``Forbidden`` when it may not act on it."""
     if not can_view(actor, obj):
