@@ -1,1 +1,4 @@
 """Reads of routing, already narrowed to what the actor may see. Split by subject; re-exported here."""
+
+from civicdesk.routing.selectors.agents import *  # noqa: F403
+from civicdesk.routing.selectors.queues import *  # noqa: F403
