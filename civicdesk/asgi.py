@@ -18,7 +18,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from channels.sessions import CookieMiddleware, SessionMiddleware
 
-from civicdesk.routing import websocket_urlpatterns
+from civicdesk.websockets import websocket_urlpatterns
 
 application = ProtocolTypeRouter(
     {

@@ -324,6 +324,12 @@ def is_internal_actor(actor: Actor) -> bool:
     )
 
 
+def is_supervisor_of(actor: Actor, center: ServiceCenter) -> bool:
+    """Does the actor supervise ``center`` (or everything)?"""
+    r = reach(actor)
+    return r.everything or (is_staff_actor(actor) and center.pk in r.supervises)
+
+
 def is_platform_admin(actor: Actor) -> bool:
     return reach(actor).everything
 
