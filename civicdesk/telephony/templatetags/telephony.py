@@ -10,7 +10,7 @@ def duration(seconds) -> str:
     """125 -> "2:05"; 3725 -> "1:02:05"; None -> "–"."""
     if seconds is None:
         return "–"
-    total = max(0, int(round(float(seconds))))
+    total = max(0, round(float(seconds)))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
