@@ -148,6 +148,9 @@ API_PUBLIC_RATE = env.string("CIVICDESK_API_PUBLIC_RATE", "120/m")
 
 # --- Security: secure unless this is the demo on plain HTTP ---
 SECURE_COOKIES = env.boolean("CIVICDESK_SECURE_COOKIES", not DEMO)
+# The simulated phone system (manage.py simulate_calls): started beside the demo server, and agents answer
+# and hang up its calls in the browser. Off in production, where a real phone system carries the calls.
+PHONE_SIMULATOR = env.boolean("CIVICDESK_PHONE_SIMULATOR", DEMO)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True

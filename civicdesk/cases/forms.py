@@ -34,6 +34,7 @@ class ContactLogForm(DsFormMixin, forms.Form):
         required=False,
     )
     outcome = forms.ChoiceField(choices=[(o.value, o.label) for o in Outcome if o != Outcome.OPEN], required=False)
+    contact = forms.IntegerField(required=False, widget=forms.HiddenInput)  # the open contact of an answered call
 
     def __init__(self, *args, municipalities, topics, teams, people, **kwargs):
         super().__init__(*args, **kwargs)

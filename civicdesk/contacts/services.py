@@ -189,6 +189,69 @@ def contact_person_ensure(*, actor: Actor, contact: Contact) -> Person | None:
 
 
 @transaction.atomic
+def contact_complete(
+    *,
+    actor: Actor,
+    contact: Contact,
+    outcome: str,
+    topics: list[Topic] = (),
+    caller_kind: str = "citizen",
+    language: str = "",
+    interpreter_used: bool = False,
+    summary: str = "",
+    referred_to: str = "",
+    caller: CallerDetails = NO_DETAILS,
+) -> Contact:
+    """Fill in a contact that was opened when its call was answered (the phone system opened it with the
+    municipality, the caller's number and a topic guess): what it was about, who asked and how it ended.
+    Only an open contact can be completed; the outcomes are those ``contact_log`` allows."""
+    access.require(actor, Action.CHANGE, contact)
+    if contact.outcome != Outcome.OPEN:
+        raise Invalid(_("This contact is logged already."), field="contact")
+    if outcome in OUTCOMES_WITH_A_CASE:
+        raise Invalid(_("Forward the contact or create a case to end it this way."), field="outcome")
+    if outcome == Outcome.REFERRED and not referred_to.strip():
+        raise Invalid(_("Say where the caller was referred to."), field="referred_to")
+    checked = _checked_caller(caller, contact.municipality.country)
+    _check_topics(topics, contact.municipality)
+    contact.caller_kind = caller_kind
+    contact.language = language or contact.language
+    contact.interpreter_used = interpreter_used
+    contact.summary = summary.strip()
+    contact.outcome = outcome
+    contact.referred_to = referred_to.strip()
+    contact.caller_phone = checked.phone or contact.caller_phone
+    if outcome != Outcome.OPEN:
+        contact.ended_at = contact.ended_at or timezone.now()
+    if isinstance(actor, User) and contact.handled_by_id is None:
+        contact.handled_by = actor
+    clean_fields(
+        contact,
+        exclude=["municipality", "person", "handled_by", "center", "forwarded_to_team", "forwarded_to_person"],
+    )
+    if _names_a_person(checked):
+        contact.person = _person_for(contact.municipality, checked)
+    contact.save(
+        update_fields=[
+            "caller_kind",
+            "language",
+            "interpreter_used",
+            "summary",
+            "outcome",
+            "referred_to",
+            "caller_phone",
+            "ended_at",
+            "handled_by",
+            "person",
+            "updated_at",
+        ]
+    )
+    contact.topics.set(topics)
+    audit.record(actor=actor, action="contact.complete", obj=contact, details={"outcome": outcome})
+    return contact
+
+
+@transaction.atomic
 def contact_conclude(
     *,
     actor: Actor,

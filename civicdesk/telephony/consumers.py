@@ -106,7 +106,9 @@ class CenterHub:
     async def publish(self) -> str:
         self.latest = await database_sync_to_async(_snapshot_json)(self.center_id)
         viewers = list(self.viewers)
-        results = await asyncio.gather(*(viewer.send(text_data=self.latest) for viewer in viewers), return_exceptions=True)
+        results = await asyncio.gather(
+            *(viewer.send(text_data=self.latest) for viewer in viewers), return_exceptions=True
+        )
         for viewer, result in zip(viewers, results, strict=True):
             if isinstance(result, Exception):
                 self.viewers.discard(viewer)

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from civicdesk.telephony.views import wallboard
+
 app_name = "telephony"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("telephony/wallboard/", wallboard.wallboard, name="wallboard"),
+]

@@ -154,27 +154,45 @@ def contact_record(
     callback: bool = False,
     started_at: datetime | None = None,
     center: ServiceCenter | None = None,
+    open_contact: Contact | None = None,
 ) -> tuple[Contact, Case | None]:
     """The agent's one-screen log: every outcome in one step. Forwarded and case outcomes open the case
-    for the chosen team or person (a call-back task when asked); the others end in the log alone."""
+    for the chosen team or person (a call-back task when asked); the others end in the log alone. An
+    ``open_contact`` (opened when the agent answered the call) is completed instead of logging a new one."""
     needs_case = outcome in contact_services.OUTCOMES_WITH_A_CASE
     if needs_case and forward_team is None and forward_person is None:
         raise Invalid(_("Choose a team or a person to forward to."), field="forward_team")
-    contact = contact_services.contact_log(
-        actor=actor,
-        municipality=municipality,
-        channel=channel,
-        topics=topics,
-        caller_kind=caller_kind,
-        language=language,
-        interpreter_used=interpreter_used,
-        summary=summary,
-        outcome=Outcome.OPEN if needs_case else outcome,
-        referred_to=referred_to,
-        caller=caller,
-        started_at=started_at,
-        center=center,
-    )
+    if open_contact is not None:
+        if open_contact.municipality_id != municipality.pk:
+            raise Invalid(_("The call was for %(m)s.") % {"m": open_contact.municipality}, field="municipality")
+        contact = contact_services.contact_complete(
+            actor=actor,
+            contact=open_contact,
+            topics=topics,
+            caller_kind=caller_kind,
+            language=language,
+            interpreter_used=interpreter_used,
+            summary=summary,
+            outcome=Outcome.OPEN if needs_case else outcome,
+            referred_to=referred_to,
+            caller=caller,
+        )
+    else:
+        contact = contact_services.contact_log(
+            actor=actor,
+            municipality=municipality,
+            channel=channel,
+            topics=topics,
+            caller_kind=caller_kind,
+            language=language,
+            interpreter_used=interpreter_used,
+            summary=summary,
+            outcome=Outcome.OPEN if needs_case else outcome,
+            referred_to=referred_to,
+            caller=caller,
+            started_at=started_at,
+            center=center,
+        )
     if not needs_case:
         return contact, None
     case = contact_forward(

@@ -10,7 +10,7 @@ from civicdesk.cases import services
 from civicdesk.cases.forms import ContactLogForm
 from civicdesk.contacts import selectors as contact_selectors
 from civicdesk.contacts.identity import IdentityError, phone_normalise
-from civicdesk.contacts.models import Outcome
+from civicdesk.contacts.models import Contact, Outcome
 from civicdesk.contacts.services import CallerDetails
 from civicdesk.directory import selectors as directory_selectors
 from civicdesk.directory import services as directory_services
@@ -126,6 +126,8 @@ def _page(request, form, data, status: int):
             "found": _found(request, data),
             "forward_to": data.get("forward_to", ""),
             "forward_q": data.get("forward_q", ""),
+            "desk_panels": DESK_PANELS,
+            "call_contact": _open_contact(request, data.get("contact", "")),
             **_incidents(request, data),
         },
         status=status,
@@ -161,16 +163,63 @@ def _directory_forward(request, data) -> dict:
     }
 
 
+# Panels beside the log that higher packages add (the agent's phone: state, ringing and current call).
+DESK_PANELS: list[str] = []
+
+
+def register_desk_panel(url_name: str) -> None:
+    """Called from a higher package's ``AppConfig.ready``: the panel's URL answers an HTMX fragment."""
+    if url_name not in DESK_PANELS:
+        DESK_PANELS.append(url_name)
+
+
+def _open_contact(request, contact_id) -> Contact | None:
+    """The open contact of an answered call, when the page is about one (``?contact=<id>``)."""
+    if not str(contact_id or "").isdigit():
+        return None
+    contact = contact_selectors.contact_get(actor=request.actor, contact_id=int(contact_id))
+    return contact if contact.outcome == Outcome.OPEN else None
+
+
+def _call_page(request, contact):
+    """The form filled in from the contact the answered call opened: municipality, language, the topic the
+    menu choice suggests, the caller's number and their earlier contacts."""
+    form = _form(request)
+    form.initial.update(
+        {
+            "contact": contact.pk,
+            "municipality": contact.municipality_id,
+            "channel": contact.channel,
+            "language": contact.language,
+            "topics": [topic.pk for topic in contact.topics.all()],
+            "caller_phone": contact.caller_phone,
+        }
+    )
+    previous = []
+    if contact.caller_phone:
+        previous = [
+            c
+            for c in contact_selectors.previous_contacts(actor=request.actor, phone=contact.caller_phone)
+            if c.pk != contact.pk
+        ]
+    context = {"form": form, "previous": previous, "call_contact": contact, "desk_panels": DESK_PANELS}
+    return render(request, PAGE, {**context, **_incidents(request, request.GET, contact.municipality)})
+
+
 def _fresh_page(request):
     """An empty form for the next contact (for ``?municipality=<id>``: a call for that municipality), with the
     incidents going on for its municipality above it."""
+    contact = _open_contact(request, request.GET.get("contact", ""))
+    if contact is not None:
+        return _call_page(request, contact)
     form = _form(request)
     chosen = _municipality_chosen(request, request.GET)
     if chosen is not None:
         form.initial.update({"municipality": chosen.pk, "language": chosen.language})
     elif form.initial.get("municipality"):
         chosen = form.fields["municipality"].queryset.get(pk=form.initial["municipality"])
-    return render(request, PAGE, {"form": form, "previous": [], **_incidents(request, request.GET, chosen)})
+    context = {"form": form, "previous": [], "desk_panels": DESK_PANELS}
+    return render(request, PAGE, {**context, **_incidents(request, request.GET, chosen)})
 
 
 @login_required
@@ -186,6 +235,9 @@ def contact_log(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
+            open_contact = _open_contact(request, data["contact"])
+            if data["contact"] and open_contact is None:
+                raise Invalid(_("This call is logged already."), field=None)
             forward = _directory_forward(request, data)
             _contact, case = services.contact_record(
                 actor=request.actor,
@@ -207,6 +259,7 @@ def contact_log(request):
                 forward_team=forward["forward_team"],
                 forward_person=forward["forward_person"],
                 callback=data["callback"],
+                open_contact=open_contact,
             )
             if data["send_directory_link"]:
                 directory_services.entry_link_send(

@@ -10,13 +10,12 @@ from django.utils import timezone
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Actor
 from civicdesk.organisations.models import Municipality, ServiceCenter
+from civicdesk.routing import selectors as routing_selectors
 from civicdesk.routing.models import LOGGED_IN_STATES, Agent, AgentState, Duty, DutyShift, Queue, QueueAlert
 from civicdesk.telephony.models import QueueVisit, VisitOutcome
 from civicdesk.telephony.selectors.stats import call_stats
 
 __all__ = ["center_time_zone", "wallboard_snapshot"]
-
-AGENT_STATES = [state.value for state in AgentState]
 
 
 def center_time_zone(center: ServiceCenter) -> zoneinfo.ZoneInfo:
@@ -45,7 +44,9 @@ def wallboard_snapshot(*, actor: Actor, center: ServiceCenter, at: dt.datetime |
         .values("queue_id")
         .annotate(waiting=Count("id"), oldest=Min("entered_at"))
     }
-    today_by_queue = {row.key: row for row in call_stats(actor=actor, center=center, start=midnight, end=now, by="queue")}
+    today_by_queue = {
+        row.key: row for row in call_stats(actor=actor, center=center, start=midnight, end=now, by="queue")
+    }
     alerts = list(
         access.visible(actor, QueueAlert.objects.filter(center=center, cleared_at__isnull=True))
         .select_related("queue")
@@ -62,9 +63,7 @@ def wallboard_snapshot(*, actor: Actor, center: ServiceCenter, at: dt.datetime |
             actor, DutyShift.objects.filter(center=center, duty=Duty.PHONE, starts_at__lte=now, ends_at__gt=now)
         ).values_list("agent_id", flat=True)
     )
-    by_state = dict.fromkeys(AGENT_STATES, 0)
-    for agent in agents:
-        by_state[agent.state] += 1
+    by_state = routing_selectors.agents_by_state(actor=actor, center=center, at=now)
     queue_rows = []
     for queue in queues:
         row = waiting.get(queue.pk, {})
@@ -78,19 +77,19 @@ def wallboard_snapshot(*, actor: Actor, center: ServiceCenter, at: dt.datetime |
                 "oldest_entered_at": row["oldest"].isoformat() if row.get("oldest") else None,
                 "alert": queue.pk in alerted,
                 "alert_wait_s": queue.alert_wait_s,
-                "offered_today": today.offered if today else 0,
-                "answered_today": today.answered if today else 0,
-                "service_level_today": today.service_level if today else None,
+                "offered_today": today.counts.offered if today else 0,
+                "answered_today": today.counts.answered if today else 0,
+                "service_level_today": today.figures.service_level if today else None,
             }
         )
     municipality_rows = [
         {
             "slug": row.key,
             "name": row.label,
-            "offered": row.offered,
-            "answered": row.answered,
-            "lost": row.lost,
-            "service_level": row.service_level,
+            "offered": row.counts.offered,
+            "answered": row.counts.answered,
+            "lost": row.figures.lost,
+            "service_level": row.figures.service_level,
         }
         for row in call_stats(actor=actor, center=center, start=midnight, end=now, by="municipality")
     ]
