@@ -2,3 +2,4 @@
 
 from civicdesk.telephony.services.events import *  # noqa: F403
 from civicdesk.telephony.services.menus import *  # noqa: F403
+from civicdesk.telephony.services.route import *  # noqa: F403
