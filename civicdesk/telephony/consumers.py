@@ -163,7 +163,10 @@ class WallboardConsumer(AsyncWebsocketConsumer):
         await self.accept()
         hub = await _hub_for(self.center_id)
         hub.viewers.add(self)
-        await self.send(text_data=hub.latest or await hub.publish())
+        if hub.latest is None:
+            await hub.publish()  # the first screen: read the snapshot, which goes to every viewer
+        else:
+            await self.send(text_data=hub.latest)
 
     async def disconnect(self, code):
         if self.center_id is not None:

@@ -6,7 +6,9 @@ import zoneinfo
 
 from django.db.models import Count, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from civicdesk.lib.errors import NotFound
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Actor
 from civicdesk.organisations.models import Municipality, ServiceCenter
@@ -30,8 +32,11 @@ def _seconds(since, now) -> int:
 
 
 def wallboard_snapshot(*, actor: Actor, center: ServiceCenter, at: dt.datetime | None = None) -> dict:
-    """One centre's live picture as plain data (the page renders it, the websocket sends it as JSON)."""
-    access.require(actor, access.Action.VIEW, center)
+    """One centre's live picture as plain data (the page renders it, the websocket sends it as JSON), for
+    those who work there (its agents, supervisors and tokens) and platform admins; ``NotFound`` for others."""
+    r = access.reach(actor)
+    if not (r.everything or center.pk in r.center_ids):
+        raise NotFound(_("Not found."))
     now = at or timezone.now()
     zone = center_time_zone(center)
     midnight = dt.datetime.combine(now.astimezone(zone).date(), dt.time(), tzinfo=zone)
