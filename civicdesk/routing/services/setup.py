@@ -41,7 +41,8 @@ def queue_create(
     alert_length: int = 8,
     callback_offer_s: int = 300,
 ) -> Queue:
-    """A queue of the centre (or of one municipality it serves) that needs ``skill`` of the centre's own."""
+    """A queue of the centre (or of one municipality it serves) that needs ``skill`` of the centre's own.
+    ``languages`` are those it answers in, the first the one a caller of another language is routed in."""
     if municipality is not None and municipality.pk not in access.current_member_ids([center.pk]):
         raise Invalid(_("%(m)s is not served by %(c)s.") % {"m": municipality, "c": center}, field="municipality")
     access.require_add_scoped(actor, Queue, center=center if municipality is None else None, municipality=municipality)
@@ -54,7 +55,7 @@ def queue_create(
         name=name.strip(),
         skill=skill,
         channel=channel,
-        languages=sorted(set(languages)),
+        languages=list(dict.fromkeys(languages)),  # in order of preference: the first is the fallback
         service_level_s=service_level_s,
         short_abandon_s=short_abandon_s,
         alert_wait_s=alert_wait_s,
