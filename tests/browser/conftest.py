@@ -69,13 +69,16 @@ def demo_server():
         "CIVICDESK_VAR_DIR": str(tmp),
         "CIVICDESK_LOGIN_RATE": "10000/m",
         "CIVICDESK_LOG_LEVEL": "WARNING",
+        "CIVICDESK_DEMO_CALL_DAYS": "1",  # a day of past calls is enough to fill the figures
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "demo_data"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     port = _free_port()
-    server = subprocess.Popen([*manage, "serve", "--no-worker", "--port", str(port)], env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [*manage, "serve", "--no-worker", "--no-simulator", "--port", str(port)], env=env, cwd=ROOT
+    )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

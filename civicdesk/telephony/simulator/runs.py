@@ -110,3 +110,26 @@ def live_simulator(*, line: PhoneLine, center: ServiceCenter, seed: int = 2, spe
     return LiveSimulator(
         line=line, source=source, staffing=staffing_of(center), time_zone=str(center_time_zone(center)), speed=speed
     )
+
+
+def serve_helpers(url: str) -> list[list[str]]:
+    """What ``manage.py serve`` starts beside the demo server: a simulated phone system for each centre with
+    public numbers (``CIVICDESK_PHONE_SIMULATOR``, on in the demo), ringing four times as often as the
+    pattern says so a demo with few agents is lively."""
+    from django.conf import settings
+
+    from civicdesk.telephony.models import PhoneNumber
+
+    if not settings.PHONE_SIMULATOR:
+        return []
+    centers = set()
+    for municipality_id in PhoneNumber.objects.filter(is_active=True).values_list("municipality_id", flat=True):
+        centers |= access_centers_serving({municipality_id})
+    slugs = ServiceCenter.objects.filter(pk__in=centers).order_by("slug").values_list("slug", flat=True)
+    return [["simulate_calls", "--center", slug, "--url", url, "--speed", "4"] for slug in slugs]
+
+
+def access_centers_serving(municipality_ids: set[int]) -> set[int]:
+    from civicdesk.organisations import access
+
+    return access.centers_serving_ids(municipality_ids)
