@@ -53,8 +53,9 @@ def _postgres_database(url: str):
 
 
 @pytest.fixture(scope="session")
-def demo_server():
-    """Base URL of a running demo server."""
+def demo_environment():
+    """The environment of a demo database built with the demo command (its own SQLite file, or a PostgreSQL
+    database beside the test database), for servers and commands run against it."""
     tmp = Path(tempfile.mkdtemp(prefix="civicdesk-browser-"))
     database_url = os.environ.get("DATABASE_URL", "")
     drop = None
@@ -75,28 +76,48 @@ def demo_server():
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--no-input", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "demo_data"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-    port = _free_port()
-    server = subprocess.Popen(
-        [*manage, "serve", "--no-worker", "--no-simulator", "--port", str(port)], env=env, cwd=ROOT
+    yield env
+    if drop:
+        drop()
+
+
+def manage(env: dict, *arguments: str) -> str:
+    """Run a management command against the demo database; its output."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *arguments], env=env, cwd=ROOT, check=True, capture_output=True
     )
-    base_url = f"http://127.0.0.1:{port}"
+    return result.stdout.decode()
+
+
+def wait_ready(base_url: str, server: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while True:
         try:
             with urllib.request.urlopen(f"{base_url}/readyz", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return
         except OSError:
             pass
         if server.poll() is not None or time.monotonic() > deadline:
             server.kill()
             raise RuntimeError("the demo server did not become ready")
         time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_environment):
+    """Base URL of a running demo server."""
+    env = demo_environment
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    port = _free_port()
+    server = subprocess.Popen(
+        [*manage, "serve", "--no-worker", "--no-simulator", "--port", str(port)], env=env, cwd=ROOT
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    wait_ready(base_url, server)
     yield base_url
     server.terminate()
     server.wait(timeout=10)
-    if drop:
-        drop()
 
 
 @pytest.fixture(scope="session")
