@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ROOT, _free_port, manage, sign_in, wait_ready
+from tests.browser.conftest import ROOT, _free_port, manage, sign_in, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -160,7 +160,7 @@ def route(base_url: str, secret: str, question: dict) -> dict:
 def test_the_wallboard_updates_live_while_an_agent_answers_a_simulated_call_and_logs_it(
     browser, page, demo_server, demo_environment, phones
 ):
-    from conftest import axe_violations
+    from tests.browser.conftest import axe_violations
 
     code = manage(demo_environment, "shell", "-c", _ONLY_NH_AGENT_ANSWERS).split()[-1]
     sign_in(page, "nh.supervisor")
