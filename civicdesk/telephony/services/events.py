@@ -8,9 +8,11 @@ visits written back), so a phone system sending batches is not held up per event
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.db import connections, router, transaction
 from django.db.models import F
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,12 +20,13 @@ from civicdesk.contacts import services as contact_services
 from civicdesk.contacts.models import Channel, ContactLanguage, Outcome
 from civicdesk.contacts.services import CallerDetails
 from civicdesk.lib.errors import Invalid
+from civicdesk.lib.memo import Memo
 from civicdesk.organisations import access, reference
 from civicdesk.organisations.access import SYSTEM, Actor
-from civicdesk.organisations.models import ServiceCenter, Topic
+from civicdesk.organisations.models import ServiceCenter, Topic, User
 from civicdesk.routing import selectors as routing_selectors
 from civicdesk.routing import services as routing_services
-from civicdesk.routing.models import Agent, AgentState
+from civicdesk.routing.models import Agent, AgentState, Queue
 from civicdesk.telephony.adapters import EXIT_REASONS, CallEventIn, EventType
 from civicdesk.telephony.models import Call, CallEvent, PhoneNumber, QueueVisit
 from civicdesk.telephony.services.calls import FoldedCall, StoredEvent, call_fold
@@ -48,33 +51,44 @@ class EventsRecorded:
     calls: list[Call]
 
 
-@transaction.atomic
 def call_events_record(
     *, actor: Actor, center: ServiceCenter, events: list[CallEventIn], open_contacts: bool = True
 ) -> EventsRecorded:
     """Keep each new event once (by its id, per centre) and rebuild every call it touches, with its queue
     visits, from all events of that call (``services.calls.call_fold``), so late, repeated and reordered
     events end in the same call. Every event is checked first: an unknown queue, agent or target, a missing
-    field or a time without its offset is ``Invalid`` naming the field as ``<index>.<field>``, and nothing is
-    kept. An answered call opens a contact for the agent who answered (outcome open; once per call; not when
-    ``open_contacts`` is false, as for the import of old calls); the agents' states follow the new events.
+    field or a time without its offset is ``Invalid`` naming the field as ``<index>.<field>``, and then no
+    event is kept: all or nothing.
+
+    An answered call opens a contact for the agent who answered it (outcome open, once per call), unless
+    ``open_contacts`` is false (the import of old calls). The agents' states follow the new events (on call,
+    wrap-up, what ``agent.state`` says); routing ignores what is older than an agent's state.
 
     Where the call was dialled: the number the events name when it is one of the centre's municipalities'
     (the call is that municipality's), or else the municipality of the queue it is offered to (a shared
     queue leaves it unknown). A number that is not the centre's is kept as the caller dialled it, but only
     on events that name a queue: Asterisk's queue_log names no number, and a bridge may send numbers in a
-    form of its own; an event with neither a known number nor a queue is refused."""
+    form of its own; an event with neither a known number nor a queue is refused. ``call.offered`` needs a
+    queue, unless the number dialled leads straight to one.
+
+    A caller is calling again (``Call.is_repeat``) when the same number started a call to the centre within
+    ``REPEAT_WINDOW`` before."""
     access.require_add_center_kind(actor, CallEvent, center)
     if not events:
         return EventsRecorded(0, 0, [])
-    lookups = _Lookups.load(center, events)
+    # Checked before the transaction starts, from memos that are only kept when read outside one.
+    lookups = _Lookups.load(center)
     checked = [_checked(index, event, lookups) for index, event in enumerate(events)]
-
     unique: dict[str, tuple[CallEventIn, dict]] = {}
     for event, fields in checked:
         unique.setdefault(event.event_id, (event, fields))
+    with transaction.atomic():
+        return _recorded(center, unique, len(events), lookups, open_contacts)
+
+
+def _recorded(center: ServiceCenter, unique: dict, received: int, lookups: "_Lookups", open_contacts: bool):
     new_ids = _insert_new(center, list(unique.values()))
-    duplicates = len(events) - len(new_ids)
+    duplicates = received - len(new_ids)
     if not new_ids:
         return EventsRecorded(0, duplicates, [])
     new_events = [unique[event_id] for event_id in unique if event_id in new_ids]
@@ -94,31 +108,72 @@ def call_events_record(
 # --- Checking ---------------------------------------------------------------------------------------------------
 
 
+class _AgentRef(NamedTuple):
+    pk: int
+    user_id: int
+    wrap_up_s: int
+
+
+# The centre's queues and agents by the names the phone system uses, and every public number: read on every
+# event, changed seldom. Renewed when one of those rows changes (an agent's state changes are not that).
+PHONE_NAMES = Memo("telephony-phone-names")
+
+
+def _names_changed(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is None or sender is not Agent or {"code", "user", "wrap_up_s", "center"} & set(update_fields):
+        PHONE_NAMES.bump()
+
+
+for _model in (Queue, Agent, PhoneNumber):
+    post_save.connect(_names_changed, sender=_model, dispatch_uid=f"telephony-names-save-{_model.__name__}")
+    post_delete.connect(_names_changed, sender=_model, dispatch_uid=f"telephony-names-delete-{_model.__name__}")
+
+
 @dataclass
 class _Lookups:
-    """The centre's queues, agents and numbers the batch names, each read once."""
+    """The centre's queues and agents, and the numbers of the municipalities it serves now."""
 
     queues: dict[str, tuple[int, int | None]]  # key -> (id, municipality id)
-    agents: dict[str, Agent]  # code -> agent with its user
-    numbers: dict[str, tuple[int, int]]  # number as sent -> (id, municipality id)
+    agents: dict[str, _AgentRef]  # code -> agent
+    numbers: dict[str, tuple]  # number -> (id, municipality id, its own queue's id, that queue's municipality id)
 
     @classmethod
-    def load(cls, center: ServiceCenter, events: list[CallEventIn]) -> "_Lookups":
-        keys = {v for e in events for v in (e.queue, e.target) if v}
-        codes = {v for e in events for v in (e.agent, e.target) if v}
-        dialled = {e.dialed_number for e in events if e.dialed_number}
-        queues = {}
-        if keys:
-            rows = routing_selectors.queue_list(actor=SYSTEM, center=center, include_inactive=True).filter(key__in=keys)
-            queues = {key: (pk, m) for key, pk, m in rows.values_list("key", "pk", "municipality_id")}
-        agents = {}
-        if codes:
-            rows = routing_selectors.agent_list(actor=SYSTEM, center=center).filter(code__in=codes)
-            agents = {agent.code: agent for agent in rows.prefetch_related(None)}
-        return cls(queues, agents, _numbers_of(center, dialled))
+    def load(cls, center: ServiceCenter) -> "_Lookups":
+        def queues():
+            rows = routing_selectors.queue_list(actor=SYSTEM, center=center, include_inactive=True)
+            return {key: (pk, m) for key, pk, m in rows.values_list("key", "pk", "municipality_id")}
 
-    def agent_by_id(self, pk: int) -> Agent | None:
-        return next((agent for agent in self.agents.values() if agent.pk == pk), None)
+        def agents():
+            rows = routing_selectors.agent_list(actor=SYSTEM, center=center).prefetch_related(None)
+            return {code: _AgentRef(*rest) for code, *rest in rows.values_list("code", "pk", "user_id", "wrap_up_s")}
+
+        def numbers():
+            rows = PhoneNumber.objects.values_list(
+                "number", "pk", "municipality_id", "queue_id", "queue__municipality_id"
+            )
+            return {number: tuple(rest) for number, *rest in rows}
+
+        served = access.current_member_ids([center.pk])
+        return cls(
+            PHONE_NAMES.get(("queues", center.pk), queues),
+            PHONE_NAMES.get(("agents", center.pk), agents),
+            {n: row for n, row in PHONE_NAMES.get("numbers", numbers).items() if row[1] in served},
+        )
+
+    def number(self, dialled: str) -> tuple | None:
+        """The centre's number the caller dialled, in whichever form the phone system sent it."""
+        for form in _number_forms(dialled):
+            found = self.numbers.get(form)
+            if found is not None:
+                return found
+        return None
+
+    def agents_by_pk(self, center: ServiceCenter) -> dict[int, Agent]:
+        """Agents to hand to routing (which reads each again, locked): enough of the row to name it."""
+        return {
+            ref.pk: Agent(pk=ref.pk, center=center, user_id=ref.user_id, code=code, wrap_up_s=ref.wrap_up_s)
+            for code, ref in self.agents.items()
+        }
 
 
 def _number_forms(number: str) -> list[str]:
@@ -130,21 +185,6 @@ def _number_forms(number: str) -> list[str]:
     elif compact and not compact.startswith("+"):
         forms.append("+" + compact)
     return forms
-
-
-def _numbers_of(center: ServiceCenter, dialled: set[str]) -> dict[str, tuple[int, int]]:
-    """Of the dialled numbers, those of municipalities the centre serves now: (number id, municipality id)."""
-    if not dialled:
-        return {}
-    forms = {form: sent for sent in dialled for form in _number_forms(sent)}
-    served = access.current_member_ids([center.pk])
-    found = {}
-    for number, pk, municipality_id in PhoneNumber.objects.filter(number__in=forms).values_list(
-        "number", "pk", "municipality_id"
-    ):
-        if municipality_id in served:
-            found[forms[number]] = (pk, municipality_id)
-    return found
 
 
 def _checked(index: int, event: CallEventIn, lookups: _Lookups) -> tuple[CallEventIn, dict]:
@@ -174,9 +214,11 @@ def _checked(index: int, event: CallEventIn, lookups: _Lookups) -> tuple[CallEve
     fields: dict = {name: getattr(event, name) for name in _SENT_FIELDS if getattr(event, name)}
     if event.data:
         fields["data"] = event.data
-    number = lookups.numbers.get(event.dialed_number) if event.dialed_number else None
+    number = lookups.number(event.dialed_number) if event.dialed_number else None
     if number is not None:
-        fields["number_id"], fields["number_municipality_id"] = number
+        fields["number_id"], fields["number_municipality_id"] = number[:2]
+    if event.type == EventType.OFFERED and not event.queue and number is not None and number[2] is not None:
+        fields["queue_id"], fields["queue_municipality_id"] = number[2:]  # a number straight to its queue
     if event.queue:
         queue = lookups.queues.get(event.queue)
         if queue is None:
@@ -496,23 +538,21 @@ def _contacts_opened(
     }
     if not wanted:
         return {}
-    agents = {agent.pk: agent for agent in lookups.agents.values()}
-    missing = {f.answering_agent_id for f in wanted.values()} - set(agents)
-    if missing:
-        agents.update({a.pk: a for a in Agent.objects.select_related("user").filter(pk__in=missing)})
+    agents = lookups.agents_by_pk(center)
+    users = User.objects.in_bulk({agents[f.answering_agent_id].user_id for f in wanted.values()})
     municipalities = {m.pk: m for m in reference.municipalities_by_id({f.municipality_id for f in wanted.values()})}
     topics = _queue_topics({f.visits[0].queue_id for f in wanted.values() if f.visits})
     opened = {}
     for call_id, f in wanted.items():
-        agent, municipality = agents.get(f.answering_agent_id), municipalities.get(f.municipality_id)
-        if agent is None or municipality is None:
+        user, municipality = users.get(agents[f.answering_agent_id].user_id), municipalities.get(f.municipality_id)
+        if user is None or municipality is None:
             continue
         guess = [
             topic
             for topic in topics.get(f.visits[0].queue_id if f.visits else None, [])
             if topic.municipality_id in (None, municipality.pk)
         ]
-        opened[call_id] = _contact_open(agent, municipality, center, call_id, f, guess)
+        opened[call_id] = _contact_open(user, municipality, center, call_id, f, guess)
     return opened
 
 
@@ -525,10 +565,10 @@ def _queue_topics(queue_ids: set[int]) -> dict[int, list[Topic]]:
     return found
 
 
-def _contact_open(agent: Agent, municipality, center, call_id: str, f: FoldedCall, topics) -> int:
+def _contact_open(user: User, municipality, center, call_id: str, f: FoldedCall, topics) -> int:
     caller = CallerDetails(phone=f.caller_number) if _dialable(f.caller_number) else CallerDetails()
     arguments = {
-        "actor": agent.user,
+        "actor": user,  # the contact is theirs: contact_log takes the one who handled it from the actor
         "municipality": municipality,
         "channel": Channel.PHONE,
         "topics": topics,
@@ -567,10 +607,7 @@ def _agents_follow(
     ]
     if not moves:
         return
-    agents = {agent.pk: agent for agent in lookups.agents.values()}
-    missing = {agent_id for _, agent_id, *_ in moves} - set(agents)
-    if missing:
-        agents.update({a.pk: a for a in Agent.objects.filter(pk__in=missing, center=center)})
+    agents = lookups.agents_by_pk(center)
     for at, agent_id, state, _event_id, call_id in sorted(moves, key=lambda m: (m[0], m[3])):
         agent = agents.get(agent_id)
         if agent is not None:

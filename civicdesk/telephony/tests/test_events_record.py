@@ -37,7 +37,11 @@ def test_an_answered_call_is_one_visit_with_its_wait_and_talk(phone_world, syste
     assert call.status == "ended"
     assert call.municipality.slug == "gulen"
     assert call.queue.key == "building" and call.agent.code == "1001"
-    assert (call.started_at, call.answered_at, call.ended_at) == (T0, T0 + timedelta(seconds=42), T0 + timedelta(seconds=342))
+    assert (call.started_at, call.answered_at, call.ended_at) == (
+        T0,
+        T0 + timedelta(seconds=42),
+        T0 + timedelta(seconds=342),
+    )
     visit = QueueVisit.objects.get(call=call)
     assert (visit.outcome, visit.wait_s, visit.talk_s, visit.wrap_s) == ("answered", 42.0, 300.0, 60.0)
     assert CallEvent.objects.filter(call_id="c1").count() == 3
