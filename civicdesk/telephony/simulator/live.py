@@ -233,5 +233,6 @@ class LiveSimulator:
         if call.done or call.answered or call.agent:
             return
         call.done = True
-        self._send(call, "call.exited", now, data={"reason": "exit_key", "callback": True})
+        self._send(call, "call.callback_requested", now)
+        self._send(call, "call.exited", now, data={"reason": "exit_key"})
         self.calls.pop(call.caller.call_id, None)
