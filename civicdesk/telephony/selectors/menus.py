@@ -51,7 +51,7 @@ def phone_number_list(
     *, actor: Actor, municipality: Municipality | None = None, is_active: bool | None = None
 ) -> QuerySet[PhoneNumber]:
     """The numbers of the municipalities the actor reaches, by number, with their menus and queues."""
-    numbers = access.visible(actor, PhoneNumber.objects.select_related("municipality", "menu", "queue"))
+    numbers = access.visible(actor, PhoneNumber.objects.select_related("municipality", "menu", "queue__skill"))
     if municipality is not None:
         numbers = numbers.filter(municipality=municipality)
     if is_active is not None:
@@ -103,7 +103,7 @@ def queue_serving(*, actor: Actor, municipality: Municipality, key: str) -> Queu
         actor,
         Queue.objects.filter(access.owned_by(Queue, [municipality.pk]), key=key, channel=QueueChannel.PHONE),
     )
-    queue = queues.select_related("center").order_by("municipality_id", "center_id").first()
+    queue = queues.select_related("skill").order_by("municipality_id", "center_id").first()
     if queue is None:
         raise NotFound(_("No queue %(key)s serves %(m)s.") % {"key": key, "m": municipality})
     return queue
@@ -135,7 +135,7 @@ class MenuTree:
 
 def _steps_of(municipality_id: int, queryset: QuerySet[IVRNode] | None = None) -> dict[int, IVRNode]:
     rows = (queryset if queryset is not None else IVRNode.objects.all()).filter(municipality_id=municipality_id)
-    return {step.pk: step for step in rows.select_related("queue").order_by("position", "digit", "pk")}
+    return {step.pk: step for step in rows.select_related("queue__skill").order_by("position", "digit", "pk")}
 
 
 def menu_tree(*, actor: Actor, menu: IVRNode) -> MenuTree:

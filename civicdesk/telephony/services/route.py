@@ -106,7 +106,6 @@ def _waiting(actor: Actor, *, queue: Queue, call_id: str, at: datetime) -> tuple
     return figures["ahead"], max(0.0, longest)
 
 
-@transaction.atomic
 def call_route(
     *,
     actor: Actor,
@@ -175,16 +174,19 @@ def call_route(
             + (f", answered by {last_agent.code}." if last_agent else ".")
         )
     ahead, longest_wait_s = _waiting(actor, queue=queue, call_id=call_id, at=at)
-    decision = routing_services.route(
-        actor=actor,
-        queue=queue,
-        language=language,
-        call_id=call_id,
-        waiting_ahead=ahead,
-        longest_wait_s=longest_wait_s,
-        at=at,
-        prefer_agent=last_agent,
-    )
+    # Only the decision writes (the agent kept, alerts): the reads above stay outside the transaction, where
+    # the memos of memberships and municipalities they use are kept for the next call (lib/memo).
+    with transaction.atomic():
+        decision = routing_services.route(
+            actor=actor,
+            queue=queue,
+            language=language,
+            call_id=call_id,
+            waiting_ahead=ahead,
+            longest_wait_s=longest_wait_s,
+            at=at,
+            prefer_agent=last_agent,
+        )
     return RouteAnswer(
         agent=decision.agent,
         queue=queue,
