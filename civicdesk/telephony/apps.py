@@ -16,3 +16,8 @@ class TelephonyConfig(AppConfig):
         for model in (models.Call, models.CallEvent):
             access.register_center_kind(model, token_permission=permission)
         access.register_center_kind(models.QueueVisit, token_permission=permission, self_field="agent__user_id")
+
+        from civicdesk.organisations.context_processors import register_navigation
+        from civicdesk.organisations.models import Role
+
+        register_navigation(Role.MUNICIPALITY_ADMIN, "telephony:number_list", _("Phone numbers"))
