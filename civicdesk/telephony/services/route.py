@@ -19,7 +19,7 @@ from civicdesk.organisations.models import Municipality
 from civicdesk.routing import services as routing_services
 from civicdesk.routing.models import Agent, Queue
 from civicdesk.telephony import selectors
-from civicdesk.telephony.models import Call, QueueVisit, VisitOutcome
+from civicdesk.telephony.models import Call, PhoneNumber, QueueVisit, VisitOutcome
 
 __all__ = ["REPEAT_WITHIN", "RouteAnswer", "call_route"]
 
@@ -106,6 +106,27 @@ def _waiting(actor: Actor, *, queue: Queue, call_id: str, at: datetime) -> tuple
     return figures["ahead"], max(0.0, longest)
 
 
+def _where(
+    actor: Actor, *, number: PhoneNumber, ivr_choice: str, queue_key: str, language: str, at: datetime
+) -> tuple[selectors.MenuResult, str]:
+    """Where the call goes (the queue named, or the menu followed) and why, in a sentence for the reasons."""
+    municipality = number.municipality
+    if queue_key:
+        try:
+            queue = selectors.queue_serving(actor=actor, municipality=municipality, key=queue_key)
+        except NotFound as error:
+            raise Invalid(error.message, field="queue") from None
+        where = selectors.MenuResult(queue, language or municipality.language, closed=False, announcement="")
+        return where, f"Queue {queue.key} named by the phone system."
+    where = selectors.menu_resolve(number=number, ivr_choice=ivr_choice, language=language, at=at)
+    if where.closed:
+        return where, f"{where.path[-1].label} follows the opening hours of {municipality.slug}: closed now."
+    if not where.path:
+        return where, f"Number {number.number} goes straight to queue {where.queue.key}."
+    keys = "-".join(step.digit for step in where.path[1:]) or "no keys"
+    return where, f"Menu {where.path[0].label}: {keys} → queue {where.queue.key}."
+
+
 def call_route(
     *,
     actor: Actor,
@@ -138,33 +159,18 @@ def call_route(
         raise Invalid(error.message, field="dialed_number") from None
     municipality = number.municipality
     _require_phone_system(actor, municipality)
-    reasons: list[str] = []
-    if queue_key:
-        try:
-            queue = selectors.queue_serving(actor=actor, municipality=municipality, key=queue_key)
-        except NotFound as error:
-            raise Invalid(error.message, field="queue") from None
-        language, announcement = language or municipality.language, ""
-        reasons.append(f"Queue {queue.key} named by the phone system.")
-    else:
-        result = selectors.menu_resolve(number=number, ivr_choice=ivr_choice, language=language, at=at)
-        if result.closed:
-            closed_at = result.path[-1]
-            reasons.append(f"{closed_at.label} follows the opening hours of {municipality.slug}: closed now.")
-            return RouteAnswer(
-                agent=None,
-                queue=None,
-                language=result.language,
-                closed=True,
-                announcement=result.announcement,
-                reasons=reasons,
-            )
-        queue, language, announcement = result.queue, result.language, result.announcement
-        if result.path:
-            keys = "-".join(step.digit for step in result.path[1:]) or "no keys"
-            reasons.append(f"Menu {result.path[0].label}: {keys} → queue {queue.key}.")
-        else:
-            reasons.append(f"Number {number.number} goes straight to queue {queue.key}.")
+    where, why = _where(actor, number=number, ivr_choice=ivr_choice, queue_key=queue_key, language=language, at=at)
+    reasons = [why]
+    if where.closed:
+        return RouteAnswer(
+            agent=None,
+            queue=None,
+            language=where.language,
+            closed=True,
+            announcement=where.announcement,
+            reasons=reasons,
+        )
+    queue, language, announcement = where.queue, where.language, where.announcement
     repeat, last_agent = _earlier_calls(
         actor, queue=queue, caller_forms=_caller_forms(caller_number, municipality), call_id=call_id, at=at
     )
