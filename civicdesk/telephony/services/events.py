@@ -5,6 +5,9 @@ The same work for one event or a batch of thousands: each step is one or two que
 queues, agents and numbers it names; the new events; the calls it touches and all their events; the calls and
 visits written back), so a phone system sending batches is not held up per event."""
 
+# ruff: noqa: S608 - the SQL is built from model metadata (quoted table and column names), never from input
+
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,10 +35,14 @@ from civicdesk.telephony.models import Call, CallEvent, PhoneNumber, QueueVisit
 from civicdesk.telephony.services.calls import FoldedCall, StoredEvent, call_fold
 from civicdesk.telephony.signals import calls_changed
 
-__all__ = ["REPEAT_WINDOW", "CallEventIn", "EventType", "EventsRecorded", "call_events_record"]
+__all__ = ["CONTACT_OPEN_WITHIN", "REPEAT_WINDOW", "CallEventIn", "EventType", "EventsRecorded", "call_events_record"]
 
 # A caller who calls the centre again within this time is recognised as calling again.
 REPEAT_WINDOW = timedelta(minutes=30)
+# An answered call opens a contact in the agent's contact log when the answer is reported within this time:
+# calls reported later (old calls played in, a phone system catching up after a long outage) would only leave
+# open contacts nobody is going to complete.
+CONTACT_OPEN_WITHIN = timedelta(hours=12)
 _TEXT_LIMITS = {"id": 120, "call_id": 120, "dialed_number": 32, "caller_number": 32, "ivr_choice": 40, "target": 120}
 _SENT_FIELDS = ("dialed_number", "caller_number", "queue", "ivr_choice", "agent", "target", "language")
 _ROWS_PER_STATEMENT = 500
@@ -60,9 +67,10 @@ def call_events_record(
     field or a time without its offset is ``Invalid`` naming the field as ``<index>.<field>``, and then no
     event is kept: all or nothing.
 
-    An answered call opens a contact for the agent who answered it (outcome open, once per call), unless
-    ``open_contacts`` is false (the import of old calls). The agents' states follow the new events (on call,
-    wrap-up, what ``agent.state`` says); routing ignores what is older than an agent's state.
+    An answered call opens a contact for the agent who answered it (outcome open, once per call) when it was
+    answered within ``CONTACT_OPEN_WITHIN``, unless ``open_contacts`` is false. The agents' states follow the
+    new events (on call, wrap-up, what ``agent.state`` says); routing ignores what is older than an agent's
+    state.
 
     Where the call was dialled: the number the events name when it is one of the centre's municipalities'
     (the call is that municipality's), or else the municipality of the queue it is offered to (a shared
@@ -93,11 +101,7 @@ def _recorded(center: ServiceCenter, unique: dict, received: int, lookups: "_Loo
         return EventsRecorded(0, duplicates, [])
     new_events = [unique[event_id] for event_id in unique if event_id in new_ids]
 
-    first_seen: dict[str, datetime] = {}
-    for event, _fields in new_events:
-        if event.type in EventType.CALL_TYPES:
-            first_seen[event.call_id] = min(event.at, first_seen.get(event.call_id, event.at))
-    calls = _calls_rebuilt(center, first_seen, lookups, open_contacts) if first_seen else []
+    calls = _calls_rebuilt(center, new_events, lookups, open_contacts)
     _agents_follow(center, new_events, calls, new_ids, lookups)
     if calls:
         call_ids = [call.call_id for call in calls]
@@ -278,34 +282,55 @@ def _seconds_given(value) -> bool:
 # --- Keeping events once -----------------------------------------------------------------------------------------
 
 
+def _insert_statement(model, columns: list[str], rows: list[list], tail: str) -> tuple[str, list]:
+    """An INSERT of ``rows`` (plain values, in ``columns`` order) and its parameters. On PostgreSQL the rows go as
+    one JSON parameter read by ``jsonb_to_recordset``: the statement's text is the same whatever the number of
+    rows, so it is parsed and planned once, and one JSON text costs the driver far less than thousands of
+    parameters or arrays (3,500 placeholders cost more to parse than the rows cost to insert). Elsewhere rows of
+    VALUES."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(column) for column in columns]
+    names = ", ".join(quote(field.column) for field in fields)
+    table = quote(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        record = ", ".join(f"c{n} {field.db_type(connection)}" for n, field in enumerate(fields))
+        picked = ", ".join(f"c{n}" for n in range(len(fields)))
+        data = json.dumps([{f"c{n}": _json_value(v) for n, v in enumerate(values)} for values in rows])
+        sql = f"INSERT INTO {table} ({names}) SELECT {picked} FROM jsonb_to_recordset(%s::jsonb) AS r({record}) {tail}"
+        return sql, [data]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_save(value, connection=connection)
+        for values in rows
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(rows))} {tail}", params
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _execute(model, sql: str, params: list) -> list[tuple]:
+    with connections[router.db_for_write(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
 def _insert_new(center: ServiceCenter, rows: list[tuple[CallEventIn, dict]]) -> set[str]:
     """INSERT the events whose id the centre does not have yet; the ids that were new. One statement per 500
     events; a concurrent request that inserts the same id first simply wins (ON CONFLICT DO NOTHING)."""
-    alias = router.db_for_write(CallEvent)
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    meta = CallEvent._meta
-    columns = ["center_id", "event_id", "call_id", "type", "at", "data", "received_at"]
-    fields = [meta.get_field(name.removesuffix("_id") if name == "center_id" else name) for name in columns]
+    columns = ["center", "event_id", "call_id", "type", "at", "data", "received_at"]
     now = timezone.now()
     new: set[str] = set()
     for start in range(0, len(rows), _ROWS_PER_STATEMENT):
         chunk = rows[start : start + _ROWS_PER_STATEMENT]
-        values = []
-        for event, stored in chunk:
-            raw = [center.pk, event.event_id, event.call_id, event.type, event.at, stored, now]
-            values.extend(
-                field.get_db_prep_save(value, connection=connection) for field, value in zip(fields, raw, strict=True)
-            )
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-            f"VALUES {placeholders} ON CONFLICT ({quote('center_id')}, {quote('event_id')}) DO NOTHING "
-            f"RETURNING {quote('event_id')}"
+        values = [[center.pk, e.event_id, e.call_id, e.type, e.at, stored, now] for e, stored in chunk]
+        sql, params = _insert_statement(
+            CallEvent, columns, values, "ON CONFLICT (center_id, event_id) DO NOTHING RETURNING event_id"
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            new.update(row[0] for row in cursor.fetchall())
+        new.update(row[0] for row in _execute(CallEvent, sql, params))
     return new
 
 
@@ -332,128 +357,150 @@ def _calls_locked(center: ServiceCenter, call_ids: list[str], first_seen: dict[s
     """Make sure a row exists for each call and lock it until the transaction ends (an upsert locks the row on
     PostgreSQL; SQLite has one writer anyway), so two requests about the same call rebuild it one after the
     other, the second from all events of both. A row made here has an empty status until it is written."""
-    alias = router.db_for_write(Call)
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    table = quote(Call._meta.db_table)
-    moment = Call._meta.get_field("started_at")
-    now = moment.get_db_prep_save(timezone.now(), connection=connection)
+    columns = [
+        "center",
+        "call_id",
+        "dialed_number",
+        "caller_number",
+        "language",
+        "ivr_choice",
+        "status",
+        "started_at",
+        "is_repeat",
+        "callback_requested",
+        "transfers",
+        "updated_at",
+    ]
+    now = timezone.now()
     held = {}
     for start in range(0, len(call_ids), _ROWS_PER_STATEMENT):
         chunk = call_ids[start : start + _ROWS_PER_STATEMENT]
-        values = []
-        for call_id in chunk:
-            started_at = moment.get_db_prep_save(first_seen[call_id], connection=connection)
-            values.extend([center.pk, call_id, "", "", "", "", "", started_at, False, False, 0, now])
-        columns = (
-            "center_id, call_id, dialed_number, caller_number, language, ivr_choice, status, started_at, "
-            "is_repeat, callback_requested, transfers, updated_at"
-        )
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * 12) + ")"] * len(chunk))
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {placeholders} "  # noqa: S608
+        values = [[center.pk, c, "", "", "", "", "", first_seen[c], False, False, 0, now] for c in chunk]
+        sql, params = _insert_statement(
+            Call,
+            columns,
+            values,
             "ON CONFLICT (center_id, call_id) DO UPDATE SET updated_at = excluded.updated_at "
-            "RETURNING id, call_id, status, contact_id, caller_number, started_at, is_repeat"
+            "RETURNING id, call_id, status, contact_id, caller_number, started_at, is_repeat",
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, values)
-            for pk, call_id, status, contact_id, caller, started_at, is_repeat in cursor.fetchall():
-                if isinstance(started_at, str):  # SQLite hands RETURNING values back raw
-                    started_at = Call._meta.get_field("started_at").to_python(started_at)
-                if timezone.is_naive(started_at):
-                    started_at = timezone.make_aware(started_at, UTC)
-                held[call_id] = _Held(pk, status == "", contact_id, caller, started_at, bool(is_repeat))
+        for pk, call_id, status, contact_id, caller, started_at, is_repeat in _execute(Call, sql, params):
+            if isinstance(started_at, str):  # SQLite hands RETURNING values back raw
+                started_at = Call._meta.get_field("started_at").to_python(started_at)
+            if timezone.is_naive(started_at):
+                started_at = timezone.make_aware(started_at, UTC)
+            held[call_id] = _Held(pk, status == "", contact_id, caller, started_at, bool(is_repeat))
     return held
 
 
 def _calls_rebuilt(
-    center: ServiceCenter, first_seen: dict[str, datetime], lookups: _Lookups, open_contacts: bool
+    center: ServiceCenter, new_events: list[tuple[CallEventIn, dict]], lookups: _Lookups, open_contacts: bool
 ) -> list[Call]:
-    call_ids = sorted(first_seen)
-    held = _calls_locked(center, call_ids, first_seen)
-    # Read now that the calls are locked: a request that held a lock before us has committed its events.
     events: dict[str, list[StoredEvent]] = defaultdict(list)
-    for call_id, event_id, kind, at, fields in (
-        CallEvent.objects.filter(center=center, call_id__in=call_ids)
-        .values_list("call_id", "event_id", "type", "at", "data")
-        .order_by()
-    ):
-        events[call_id].append(StoredEvent(event_id, kind, at, fields))
+    for event, fields in new_events:
+        if event.type in EventType.CALL_TYPES:
+            events[event.call_id].append(StoredEvent(event.event_id, event.type, event.at, fields))
+    call_ids = sorted(events)
+    if not call_ids:
+        return []
+    held = _calls_locked(center, call_ids, {c: min(e.at for e in events[c]) for c in call_ids})
+    # A call that had a row before has events from earlier requests: read them all now that the call is locked
+    # (a request that held the lock before us has committed its events). A call whose row was made just now
+    # has none but these: every request that keeps a call's events makes or locks its row first.
+    earlier = [call_id for call_id in call_ids if not held[call_id].is_new]
+    if earlier:
+        for call_id in earlier:
+            events[call_id] = []
+        for call_id, event_id, kind, at, fields in (
+            CallEvent.objects.filter(center=center, call_id__in=earlier)
+            .values_list("call_id", "event_id", "type", "at", "data")
+            .order_by()
+        ):
+            events[call_id].append(StoredEvent(event_id, kind, at, fields))
     folded = {call_id: call_fold(events[call_id]) for call_id in call_ids}
     repeats = _repeat_flags(center, folded, held)
     contacts = _contacts_opened(center, folded, held, lookups) if open_contacts else {}
 
-    calls = []
+    now = timezone.now()
+    rows = []
     for call_id in call_ids:
         f, before = folded[call_id], held[call_id]
-        calls.append(
-            Call(
-                center=center,
-                municipality_id=f.municipality_id,
-                call_id=call_id,
-                number_id=f.number_id,
-                dialed_number=f.dialed_number[:32],
-                caller_number=f.caller_number[:32],
-                language=f.language,
-                ivr_choice=f.ivr_choice[:40],
-                queue_id=f.queue_id,
-                agent_id=f.agent_id,
-                status=f.status,
-                started_at=f.started_at,
-                answered_at=f.answered_at,
-                ended_at=f.ended_at,
-                is_repeat=repeats.get(call_id, before.is_repeat),
-                callback_requested=f.callback_requested,
-                transfers=f.transfers,
-                contact_id=before.contact_id or contacts.get(call_id),
-            )
+        rows.append(
+            [
+                center.pk,
+                call_id,
+                f.municipality_id,
+                f.number_id,
+                f.dialed_number[:32],
+                f.caller_number[:32],
+                f.language,
+                f.ivr_choice[:40],
+                f.queue_id,
+                f.agent_id,
+                f.status,
+                f.started_at,
+                f.answered_at,
+                f.ended_at,
+                repeats.get(call_id, before.is_repeat),
+                f.callback_requested,
+                f.transfers,
+                before.contact_id or contacts.get(call_id),
+                now,
+            ]
         )
     # Every row exists (locked above): the INSERT only ever takes its ON CONFLICT branch, one statement per 500.
-    Call.objects.bulk_create(
-        calls,
-        update_conflicts=True,
-        unique_fields=["center", "call_id"],
-        update_fields=_CALL_FIELDS,
-        batch_size=_ROWS_PER_STATEMENT,
-    )
-    for call in calls:
-        call.pk = held[call.call_id].pk
+    updated = ", ".join(f"{column} = excluded.{column}" for column in _CALL_COLUMNS[2:])
+    for start in range(0, len(rows), _ROWS_PER_STATEMENT):
+        sql, params = _insert_statement(
+            Call,
+            _CALL_FIELDS,
+            rows[start : start + _ROWS_PER_STATEMENT],
+            f"ON CONFLICT (center_id, call_id) DO UPDATE SET {updated}",
+        )
+        _execute(Call, sql, params)
 
-    earlier = [held[call_id].pk for call_id in call_ids if not held[call_id].is_new]
     if earlier:
-        QueueVisit.objects.filter(call_id__in=earlier).delete()
-    QueueVisit.objects.bulk_create(
+        QueueVisit.objects.filter(call_id__in=[held[call_id].pk for call_id in earlier]).delete()
+    visits = [
         [
-            QueueVisit(
-                call_id=call.pk,
-                seq=v.seq,
-                center=center,
-                municipality_id=call.municipality_id,
-                queue_id=v.queue_id,
-                agent_id=v.agent_id,
-                entered_at=v.entered_at,
-                answered_at=v.answered_at,
-                left_at=v.left_at,
-                ended_at=v.ended_at,
-                outcome=v.outcome,
-                wait_s=v.wait_s,
-                talk_s=v.talk_s,
-                hold_s=v.hold_s,
-                wrap_s=v.wrap_s,
-                transferred=v.transferred,
-                callback=v.callback,
-            )
-            for call in calls
-            for v in folded[call.call_id].visits
-        ],
-        batch_size=_ROWS_PER_STATEMENT,
-    )
+            held[call_id].pk,
+            v.seq,
+            center.pk,
+            folded[call_id].municipality_id,
+            v.queue_id,
+            v.agent_id,
+            v.entered_at,
+            v.answered_at,
+            v.left_at,
+            v.ended_at,
+            v.outcome,
+            v.wait_s,
+            v.talk_s,
+            v.hold_s,
+            v.wrap_s,
+            v.transferred,
+            v.callback,
+        ]
+        for call_id in call_ids
+        for v in folded[call_id].visits
+    ]
+    for start in range(0, len(visits), _ROWS_PER_STATEMENT):
+        _execute(
+            QueueVisit, *_insert_statement(QueueVisit, _VISIT_FIELDS, visits[start : start + _ROWS_PER_STATEMENT], "")
+        )
+
+    calls = []
+    for values in rows:
+        call = Call(pk=held[values[1]].pk, **dict(zip(_CALL_ATTRIBUTES, values, strict=True)))
+        call._state.adding, call._state.db = False, router.db_for_write(Call)
+        calls.append(call)
     for call in calls:
         call.folded = folded[call.call_id]  # the agents' states and the contact read it, not stored
     return calls
 
 
 _CALL_FIELDS = [
+    "center",
+    "call_id",
     "municipality",
     "number",
     "dialed_number",
@@ -471,6 +518,27 @@ _CALL_FIELDS = [
     "transfers",
     "contact",
     "updated_at",
+]
+_CALL_COLUMNS = [Call._meta.get_field(name).column for name in _CALL_FIELDS]
+_CALL_ATTRIBUTES = [Call._meta.get_field(name).attname for name in _CALL_FIELDS]
+_VISIT_FIELDS = [
+    "call",
+    "seq",
+    "center",
+    "municipality",
+    "queue",
+    "agent",
+    "entered_at",
+    "answered_at",
+    "left_at",
+    "ended_at",
+    "outcome",
+    "wait_s",
+    "talk_s",
+    "hold_s",
+    "wrap_s",
+    "transferred",
+    "callback",
 ]
 
 
@@ -528,10 +596,12 @@ def _contacts_opened(
 ) -> dict[str, int]:
     """Open a contact for each answered call that has none yet, as the agent who answered it (it is in their
     contact log, still open, with the municipality, the caller's number and the queue's topics as a guess)."""
+    recent = timezone.now() - CONTACT_OPEN_WITHIN
     wanted = {
         call_id: f
         for call_id, f in folded.items()
         if f.answered_at is not None
+        and f.answered_at >= recent
         and held[call_id].contact_id is None
         and f.answering_agent_id is not None
         and f.municipality_id is not None
@@ -608,7 +678,21 @@ def _agents_follow(
     if not moves:
         return
     agents = lookups.agents_by_pk(center)
+    # Where each agent stands now, read once: reports routing would ignore (older than the agent's state, or
+    # the state the agent is in for the same call) are not sent at all, so an import of old calls costs nothing
+    # here. Routing still decides each report it gets.
+    now = {
+        pk: [state, since, call_id]
+        for pk, state, since, call_id in routing_selectors.agent_list(actor=SYSTEM, center=center)
+        .filter(pk__in={m[1] for m in moves})
+        .prefetch_related(None)
+        .values_list("pk", "state", "state_since", "current_call")
+    }
     for at, agent_id, state, _event_id, call_id in sorted(moves, key=lambda m: (m[0], m[3])):
-        agent = agents.get(agent_id)
-        if agent is not None:
-            routing_services.agent_phone_event(actor=SYSTEM, agent=agent, state=state, at=at, call_id=call_id)
+        agent, known = agents.get(agent_id), now.get(agent_id)
+        if agent is None or known is None or at < known[1]:
+            continue
+        if known[0] == state and (state != AgentState.ON_CALL or known[2] == call_id):
+            continue
+        routing_services.agent_phone_event(actor=SYSTEM, agent=agent, state=state, at=at, call_id=call_id)
+        known[:] = [state, at, call_id if state != AgentState.AVAILABLE else ""]
