@@ -2,7 +2,7 @@
 queue), and civicdesk answers with the agent, or the caller's place in the queue, or the closed message."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Count, DateTimeField, Min, Q, Subquery, Value
@@ -20,10 +20,9 @@ from civicdesk.routing import services as routing_services
 from civicdesk.routing.models import Agent, Queue
 from civicdesk.telephony import selectors
 from civicdesk.telephony.models import Call, PhoneNumber, QueueVisit, VisitOutcome
+from civicdesk.telephony.services.events import REPEAT_WINDOW  # one window for the flag and the router
 
-__all__ = ["REPEAT_WITHIN", "RouteAnswer", "call_route"]
-
-REPEAT_WITHIN = timedelta(minutes=30)  # a caller who calls the centre again within this is recognised
+__all__ = ["RouteAnswer", "call_route"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def _caller_forms(caller_number: str, municipality: Municipality) -> list[str]:
 def _earlier_calls(
     actor: Actor, *, queue: Queue, caller_forms: list[str], call_id: str, at: datetime
 ) -> tuple[bool, Agent | None]:
-    """(the caller called the centre within ``REPEAT_WITHIN`` before, the agent who answered them last)."""
+    """(the caller called the centre within ``REPEAT_WINDOW`` before, the agent who answered them last)."""
     if not caller_forms:
         return False, None
     earlier = (
@@ -77,7 +76,7 @@ def _earlier_calls(
         .filter(
             center_id=queue.center_id,
             caller_number__in=caller_forms,
-            started_at__gte=at - REPEAT_WITHIN,
+            started_at__gte=at - REPEAT_WINDOW,
             started_at__lte=at,
         )
         .exclude(call_id=call_id)
@@ -176,7 +175,7 @@ def call_route(
     )
     if repeat:
         reasons.append(
-            f"Repeat caller: called within {int(REPEAT_WITHIN.total_seconds() // 60)} minutes"
+            f"Repeat caller: called within {int(REPEAT_WINDOW.total_seconds() // 60)} minutes"
             + (f", answered by {last_agent.code}." if last_agent else ".")
         )
     ahead, longest_wait_s = _waiting(actor, queue=queue, call_id=call_id, at=at)
