@@ -11,9 +11,10 @@ the same call. The rules (the event types are described in ``adapters.EventType`
   waiting visit as a timeout, the queue overflowed; a talking one ends its talk then). An offer to the queue
   the call is already waiting in changes nothing.
 - Answered: the visit's wait ends (``wait_s`` = answered − entered) and the agent goes on call.
-- Abandoned, exited (``data.reason``: timeout, exit_key, no_agents): the waiting visit ends with that
-  outcome, ``wait_s`` = left − entered; so does a call that ends while still waiting (abandoned unless the
-  end gives a reason). An explicit outcome replaces one a later offer had assumed.
+- Abandoned, exited (``data.reason``: timeout, exit_key, no_agents; ``data.callback`` when the caller left
+  to be called back): the waiting visit ends with that outcome, ``wait_s`` = left − entered; so does a call
+  that ends while still waiting (abandoned unless the end gives a reason). An explicit outcome replaces one a
+  later offer had assumed.
 - Ended: the talk ends (``talk_s`` = ended − answered − hold), the agent goes to wrap-up; ``wrap_s`` is the
   end's ``data.wrap_s`` or the agent's wrap-up time. ``hold_s`` adds up the call's hold events.
 - Transferred to a queue: a new visit there (the one before is transferred); to an agent: the talk of the
@@ -261,7 +262,10 @@ def _left(call: FoldedCall, event: StoredEvent, outcome: str) -> None:
 
 
 def _exited(call: FoldedCall, event: StoredEvent) -> None:
-    _left(call, event, event.fields.get("data", {}).get("reason", VisitOutcome.TIMEOUT))
+    data = event.fields.get("data", {})
+    _left(call, event, data.get("reason", VisitOutcome.TIMEOUT))
+    if data.get("callback"):  # left by key to be called back
+        _callback_requested(call, event)
 
 
 def _abandoned(call: FoldedCall, event: StoredEvent) -> None:
