@@ -19,3 +19,10 @@ class RoutingConfig(AppConfig):
             access.register_center_kind(
                 model, center="agent__center_id", token_permission=permission, self_field="agent__user_id"
             )
+
+        from civicdesk.organisations.context_processors import register_navigation
+        from civicdesk.organisations.models import Role
+
+        register_navigation(Role.SUPERVISOR, "routing:queue_list", _("Queues"))
+        register_navigation(Role.SUPERVISOR, "routing:agent_list", _("Agents"))
+        register_navigation(Role.SUPERVISOR, "routing:rota_week", _("Duty rota"))
