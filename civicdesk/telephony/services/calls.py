@@ -19,7 +19,8 @@ the same call. The rules (the event types are described in ``adapters.EventType`
   end's ``data.wrap_s`` or the agent's wrap-up time. ``hold_s`` adds up the call's hold events.
 - Transferred to a queue: a new visit there (the one before is transferred); to an agent: the talk of the
   visit ends, the call's agent is the new one (who goes on call; the one before to wrap-up); outside
-  (``data.external``): the visit is transferred and the call ends for civicdesk.
+  (``data.external``): the visit is transferred and the call ends for civicdesk (until it is offered to a
+  queue again). A transfer at the moment an offer moved the call to another queue is that same move.
 - Anything after the caller left (an answer of an abandoned visit, say) changes nothing.
 """
 
@@ -209,10 +210,10 @@ def _callback_requested(call: FoldedCall, event: StoredEvent) -> None:
 def _transferred(call: FoldedCall, event: StoredEvent) -> None:
     f = event.fields
     current = call.visits[-1] if call.visits else None
+    if call.moved_at == event.at and current is not None and current.entered_at == event.at:
+        return  # an offer to another queue at this very moment was this transfer: the call moved already
     if f.get("target_queue_id"):
         target = f["target_queue_id"]
-        if call.moved_at == event.at and current is not None and current.queue_id == target:
-            return  # the offer to that queue at this moment moved the call already
         if current is not None and (current.is_waiting or current.is_talking):
             _close_for_move(call, current, event)
         else:
@@ -252,6 +253,11 @@ def _left(call: FoldedCall, event: StoredEvent, outcome: str) -> None:
     if visit is None:
         call.end(event.at)
         return
+    if visit.assumed:
+        # The caller left this queue by its own outcome (a timeout reported at the moment the call entered the
+        # next queue): the next queue is a new entry, not a transfer.
+        visit.transferred = False
+        call.transfers -= 1
     if visit.is_waiting or visit.assumed:
         visit.outcome, visit.left_at, visit.assumed = outcome, event.at, False
     elif visit.is_talking and outcome == VisitOutcome.ABANDONED:

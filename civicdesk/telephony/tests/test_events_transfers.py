@@ -118,9 +118,10 @@ def test_a_timeout_reported_with_the_overflow_at_the_same_second_keeps_its_own_o
         ev("abandoned", "call.abandoned", 330, queue="switchboard"),
     )
     assert visits() == [
-        ("schools", "timeout", None, 300.0, None, True),
+        ("schools", "timeout", None, 300.0, None, False),
         ("switchboard", "abandoned", None, 30.0, None, False),
     ]
+    assert Call.objects.get(call_id="c1").transfers == 0  # it timed out there and entered the next queue anew
 
 
 def test_a_transfer_and_the_offer_it_led_to_at_the_same_second_are_one_move(phone_world, system):
@@ -139,3 +140,36 @@ def test_a_transfer_and_the_offer_it_led_to_at_the_same_second_are_one_move(phon
         ("social", "abandoned", None, 60.0, None, False),
     ]
     assert Call.objects.get(call_id="c1").transfers == 1
+
+
+def test_a_transfer_out_and_the_offer_to_a_queue_at_the_same_second_are_one_move(phone_world, system):
+    """A blind transfer to a dialplan extension that puts the caller in another queue."""
+    record(
+        phone_world,
+        system,
+        ev("offered", "call.offered", 0, queue="switchboard"),
+        ev("answered", "call.answered", 3, agent="1001"),
+        ev("transferred", "call.transferred", 40, target="7002@from-internal", data={"external": True}),
+        ev("offered2", "call.offered", 40, queue="social"),
+        ev("answered2", "call.answered", 55, queue="social", agent="1003"),
+        ev("ended", "call.ended", 255),
+    )
+    assert visits() == [
+        ("switchboard", "answered", "1001", 3.0, 37.0, True),
+        ("social", "answered", "1003", 15.0, 200.0, False),
+    ]
+    call = Call.objects.get(call_id="c1")
+    assert (call.status, call.transfers, call.agent.code) == ("ended", 1, "1003")
+
+
+def test_a_call_transferred_out_and_offered_to_a_queue_later_is_waiting_there_again(phone_world, system):
+    record(
+        phone_world,
+        system,
+        ev("offered", "call.offered", 0, queue="switchboard"),
+        ev("answered", "call.answered", 3, agent="1001"),
+        ev("transferred", "call.transferred", 40, target="7002@from-internal", data={"external": True}),
+        ev("offered2", "call.offered", 42, queue="social"),
+    )
+    call = Call.objects.get(call_id="c1")
+    assert (call.status, call.ended_at, call.queue.key, call.transfers) == ("waiting", None, "social", 1)
