@@ -1,11 +1,15 @@
 from django.urls import path
 
-from civicdesk.telephony.views import menus, wallboard
+from civicdesk.telephony.views import menus, phone, wallboard
 
 app_name = "telephony"
 
 urlpatterns: list = [
     path("telephony/wallboard/", wallboard.wallboard, name="wallboard"),
+    path("telephony/phone/", phone.my_phone, name="my_phone"),
+    path("telephony/phone/state/", phone.agent_state_set, name="agent_state_set"),
+    path("telephony/phone/answer/", phone.call_answer, name="call_answer"),
+    path("telephony/phone/hang-up/", phone.call_hang_up, name="call_hang_up"),
 ]
 
 # A municipality's numbers and IVR menus (kept by its admins, read by the centre serving it).

@@ -97,8 +97,8 @@ def history_events(
                 yield env.timeout(max(1.0, (next_hour - at(env.now)).total_seconds()))
                 continue
             gap = source.gap_s(rate)
-            hour_left = 3600 - (local.minute * 60 + local.second)
-            if gap > hour_left:  # the rate changes with the hour: draw anew from there
+            hour_left = 3600 - (local.minute * 60 + local.second + local.microsecond / 1e6)
+            if gap >= hour_left:  # the rate changes with the hour: draw anew from there
                 yield env.timeout(hour_left)
                 continue
             yield env.timeout(gap)

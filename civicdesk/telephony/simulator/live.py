@@ -22,6 +22,7 @@ ASK_EVERY_S = 2.0  # a waiting call asks the router again this often
 RESERVED_S = 20.0  # the router keeps an agent for a ringing call this long
 STAFF_EVERY_S = 30.0  # how often bots look at the duty rota
 CLOSED_LOOK_S = 60.0
+OPEN_SECONDS_A_WEEK = 5 * 8 * 3600
 
 
 @dataclass
@@ -54,6 +55,7 @@ class LiveSimulator:
     time_zone: str
     clock: Callable[[], float] = time.time
     speed: float = 1.0  # arrivals × speed (a lively demo with few agents)
+    around_the_clock: bool = False  # the average opening-hours rate at any hour (a demo that runs at night)
     _heap: list = field(default_factory=list)
     _seq: itertools.count = field(default_factory=itertools.count)
     calls: dict[str, SimulatedCall] = field(default_factory=dict)
@@ -136,7 +138,10 @@ class LiveSimulator:
 
     def _arrive(self, now: float) -> None:
         local = dt.datetime.fromtimestamp(now, zoneinfo.ZoneInfo(self.time_zone))
-        rate = self.source.pattern.rate_per_s(local.weekday(), local.hour) * self.speed
+        if self.around_the_clock:
+            rate = self.source.pattern.calls_per_week / OPEN_SECONDS_A_WEEK * self.speed
+        else:
+            rate = self.source.pattern.rate_per_s(local.weekday(), local.hour) * self.speed
         if rate <= 0:
             self._at(now + CLOSED_LOOK_S, self._arrive)
             return

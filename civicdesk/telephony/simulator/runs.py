@@ -105,17 +105,24 @@ def history_send(
     return sent
 
 
-def live_simulator(*, line: PhoneLine, center: ServiceCenter, seed: int = 2, speed: float = 1.0) -> LiveSimulator:
+def live_simulator(
+    *, line: PhoneLine, center: ServiceCenter, seed: int = 2, speed: float = 1.0, around_the_clock: bool = False
+) -> LiveSimulator:
     source = caller_source(center, seed=seed)
     return LiveSimulator(
-        line=line, source=source, staffing=staffing_of(center), time_zone=str(center_time_zone(center)), speed=speed
+        line=line,
+        source=source,
+        staffing=staffing_of(center),
+        time_zone=str(center_time_zone(center)),
+        speed=speed,
+        around_the_clock=around_the_clock,
     )
 
 
 def serve_helpers(url: str) -> list[list[str]]:
     """What ``manage.py serve`` starts beside the demo server: a simulated phone system for each centre with
     public numbers (``CIVICDESK_PHONE_SIMULATOR``, on in the demo), ringing four times as often as the
-    pattern says so a demo with few agents is lively."""
+    pattern says and at any hour, so a demo with few agents is lively whenever it runs."""
     from django.conf import settings
 
     from civicdesk.telephony.models import PhoneNumber
@@ -126,7 +133,7 @@ def serve_helpers(url: str) -> list[list[str]]:
     for municipality_id in PhoneNumber.objects.filter(is_active=True).values_list("municipality_id", flat=True):
         centers |= access_centers_serving({municipality_id})
     slugs = ServiceCenter.objects.filter(pk__in=centers).order_by("slug").values_list("slug", flat=True)
-    return [["simulate_calls", "--center", slug, "--url", url, "--speed", "4"] for slug in slugs]
+    return [["simulate_calls", "--center", slug, "--url", url, "--speed", "4", "--around-the-clock"] for slug in slugs]
 
 
 def access_centers_serving(municipality_ids: set[int]) -> set[int]:

@@ -22,8 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-live", action="store_true", help="Send the history only.")
         parser.add_argument("--speed", type=float, default=1.0, help="Callers arrive this many times as often.")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--around-the-clock", action="store_true", help="Ring at any hour (the opening hours' average rate)."
+        )
 
-    def handle(self, *args, center, url, history_days, no_live, speed, seed, **options):
+    def handle(self, *args, center, url, history_days, no_live, speed, seed, around_the_clock, **options):
         found = ServiceCenter.objects.filter(slug=center).first()
         if found is None:
             raise CommandError(f"No centre is called {center!r}.")
@@ -35,7 +38,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{found.slug}: {sent} events of the past {history_days:g} days sent")
             if no_live:
                 return
-            simulator = runs.live_simulator(line=line, center=found, seed=seed + 1, speed=speed)
+            simulator = runs.live_simulator(
+                line=line, center=found, seed=seed + 1, speed=speed, around_the_clock=around_the_clock
+            )
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())
             self.stdout.write(f"{found.slug}: simulated callers ringing (speed ×{speed:g}); Ctrl+C stops")
