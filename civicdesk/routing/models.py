@@ -225,7 +225,8 @@ class DutyShift(models.Model):
         ]
         indexes = [
             models.Index(fields=["center", "starts_at"], name="shift_center_time"),
-            models.Index(fields=["agent", "ends_at"], name="shift_agent_time"),
+            # Is the agent on duty now (the router, per agent): their shifts that started within a day.
+            models.Index(fields=["agent", "starts_at"], name="shift_agent_start"),
         ]
 
     def __str__(self) -> str:

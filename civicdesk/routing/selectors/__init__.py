@@ -4,3 +4,4 @@ from civicdesk.routing.selectors.agents import *  # noqa: F403
 from civicdesk.routing.selectors.handling import *  # noqa: F403
 from civicdesk.routing.selectors.queues import *  # noqa: F403
 from civicdesk.routing.selectors.rota import *  # noqa: F403
+from civicdesk.routing.selectors.skills import *  # noqa: F403

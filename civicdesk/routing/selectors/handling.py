@@ -1,10 +1,11 @@
 """How long agents have lately spent on a call and its wrap-up: what the router estimates waits with."""
 
+import time
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 
+from civicdesk.lib.memo import Memo
 from civicdesk.routing.models import AgentSkill, AgentState, AgentStateChange, Queue
 
 __all__ = ["DEFAULT_HANDLE_S", "recent_handle_s"]
@@ -12,17 +13,14 @@ __all__ = ["DEFAULT_HANDLE_S", "recent_handle_s"]
 DEFAULT_HANDLE_S = 180  # a queue without recent calls: three minutes a call, talk and wrap-up together
 RECENT = timedelta(hours=2)
 KEEP_S = 60
+HANDLE_S = Memo("routing-handle-s")
 
 
 def recent_handle_s(*, queue: Queue, at: datetime) -> float:
     """Average handling time (talk + wrap-up) per call over the last two hours, of the centre's agents with the
-    queue's skill; the default when there were none. Counted at most once a minute per queue (the cache)."""
-    key = f"routing:handle-s:{queue.pk}"
-    found = cache.get(key)
-    if found is None:
-        found = _handle_s(queue, at)
-        cache.set(key, found, KEEP_S)
-    return found
+    queue's skill; the default when there were none. Counted at most once a minute per queue and process."""
+    bucket = int(time.monotonic() // KEEP_S)
+    return HANDLE_S.get((queue.pk, bucket), lambda: _handle_s(queue, at))
 
 
 def _handle_s(queue: Queue, at: datetime) -> float:

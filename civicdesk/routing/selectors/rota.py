@@ -4,7 +4,7 @@ import datetime as dt
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from civicdesk.lib.errors import Invalid
@@ -13,7 +13,7 @@ from civicdesk.organisations.access import Actor
 from civicdesk.organisations.models import Municipality, ServiceCenter
 from civicdesk.routing.models import Agent, DutyShift
 
-__all__ = ["RotaRow", "RotaWeek", "center_time_zone", "rota_week", "week_bounds"]
+__all__ = ["RotaRow", "RotaWeek", "center_time_zone", "rota_week", "shift_get", "shift_list", "week_bounds"]
 
 
 def center_time_zone(center: ServiceCenter) -> zoneinfo.ZoneInfo:
@@ -69,3 +69,28 @@ def rota_week(*, actor: Actor, center: ServiceCenter, week_start: dt.date) -> Ro
         rows.append(row)
     days = [week_start + dt.timedelta(days=i) for i in range(7)]
     return RotaWeek(center=center, week_start=week_start, time_zone=zone, days=days, rows=rows)
+
+
+def shift_get(*, actor: Actor, center: ServiceCenter, shift_id: int) -> DutyShift:
+    """One shift of the centre's rota; ``NotFound`` when missing or hidden."""
+    return access.get_visible(actor, DutyShift.objects.select_related("agent__user"), center=center, pk=shift_id)
+
+
+def shift_list(
+    *,
+    actor: Actor,
+    center: ServiceCenter,
+    start: dt.datetime,
+    end: dt.datetime,
+    agent: Agent | None = None,
+    duty: str | None = None,
+) -> QuerySet[DutyShift]:
+    """The centre's shifts that overlap ``start``–``end``, in the order they start."""
+    if end <= start:
+        raise Invalid(_("The end must come after the start."), field="end")
+    shifts = access.visible(actor, DutyShift.objects.filter(center=center, starts_at__lt=end, ends_at__gt=start))
+    if agent is not None:
+        shifts = shifts.filter(agent=agent)
+    if duty:
+        shifts = shifts.filter(duty=duty)
+    return shifts.select_related("agent").order_by("starts_at", "agent__code", "pk")

@@ -1,27 +1,14 @@
 """The router: which agent takes an offered call, or where the caller is in the queue and for how long.
 
-One decision is one query for the candidates (with the counts it explains itself with) and one conditional
-UPDATE that reserves the chosen agent; the no-agent answer adds at most one (cached) read of recent handling
-times, and alerts are read from a memo. The query filters by the centre and the logged-in states (index
-``agent_available``), joins the queue's skill (``agent_skill_lookup``), and narrows by language
-(``agent_language_lookup``) and phone duty (shifts that started within a day, ``shift_center_time``) with one
-IN subquery each."""
+A decision that finds an agent is one query for the free candidates (with how many there are) and one
+conditional UPDATE that keeps the chosen one for the call (``candidates.py``). Without an agent it adds the
+count of agents on the phones for the queue and the recent handling time, both kept for a few seconds per
+process; open alerts come from a memo."""
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db.models import (
-    Case,
-    Count,
-    F,
-    IntegerField,
-    Q,
-    Sum,
-    Value,
-    When,
-    Window,
-)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,14 +16,12 @@ from civicdesk.lib.errors import Forbidden, Invalid, NotFound
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Action, Actor
 from civicdesk.routing import selectors
-from civicdesk.routing.models import Agent, AgentLanguage, AgentState, Duty, DutyShift, Queue, QueueAlert
+from civicdesk.routing.models import Agent, Queue, QueueAlert
 from civicdesk.routing.services.alerts import queue_alerts_sync
-from civicdesk.routing.services.rota import MAX_SHIFT
+from civicdesk.routing.services.candidates import CANDIDATES, RESERVE_FOR, candidates, reserve, staffed
 
 __all__ = ["RESERVE_FOR", "RouteDecision", "route"]
 
-RESERVE_FOR = timedelta(seconds=20)  # how long an offered agent is kept for the call before others may have them
-CANDIDATES = 5  # rows read per attempt: the best, and a few to fall back on if another decision reserved it first
 ATTEMPTS = 3
 
 
@@ -69,61 +54,6 @@ def _thresholds_passed(queue: Queue, waiting_ahead: int, longest_wait_s: float) 
     if waiting_ahead >= queue.alert_length:
         over[QueueAlert.Kind.LENGTH] = int(waiting_ahead)
     return over
-
-
-def _candidates(
-    queue: Queue, language: str, call_id: str, at: datetime, *, widened: bool, prefer_agent: Agent | None
-) -> list[Agent]:
-    """The agents who could take the call now or soon (logged in to the phones, with the skill and language, on
-    duty or in the pool), best first, each row carrying ``eligible`` (free to take it now) and ``staffed``
-    counts of the whole set."""
-    shifts = DutyShift.objects.filter(
-        center_id=queue.center_id,
-        starts_at__gt=at - MAX_SHIFT,
-        starts_at__lte=at,
-        ends_at__gt=at,
-        duty=Duty.PHONE,
-    ).values("agent_id")
-    on_duty = Q(pk__in=shifts) | Q(pulled_in_until__gt=at)
-    agents = Agent.objects.filter(
-        center_id=queue.center_id,
-        state__in=[AgentState.AVAILABLE, AgentState.ON_CALL, AgentState.WRAP_UP],
-        skills__skill_id=queue.skill_id,
-    )
-    if language:
-        agents = agents.filter(pk__in=AgentLanguage.objects.filter(language=language).values("agent_id"))
-    agents = agents.filter(on_duty | Q(is_reinforcement=True) if widened else on_duty)
-    ready = Q(state=AgentState.AVAILABLE) | Q(state=AgentState.WRAP_UP, wrap_up_until__lte=at)
-    free = Q(reserved_until__isnull=True) | Q(reserved_until__lte=at) | Q(reserved_for=call_id)
-    agents = agents.annotate(
-        level=F("skills__level"),
-        is_free=Case(When(ready & free, then=Value(1)), default=Value(0), output_field=IntegerField()),
-    ).annotate(eligible=Window(Sum("is_free")), staffed=Window(Count("pk")))
-    order = ["-is_free"]
-    if prefer_agent is not None:
-        agents = agents.annotate(
-            is_preferred=Case(When(pk=prefer_agent.pk, then=Value(1)), default=Value(0), output_field=IntegerField())
-        )
-        order.append("-is_preferred")
-    if widened:
-        # A Case, not the bare condition: NULL (no pull-in) would sort first on PostgreSQL.
-        agents = agents.annotate(
-            on_phone_duty=Case(When(on_duty, then=Value(1)), default=Value(0), output_field=IntegerField())
-        )
-        order.append("-on_phone_duty")
-    order += ["idle_since", "-level", "code"]
-    return list(agents.order_by(*order)[:CANDIDATES])
-
-
-def _reserve(agent: Agent, call_id: str, at: datetime) -> bool:
-    """Keep the agent for the call, unless another decision did first or the agent is no longer ready."""
-    ready = Q(state=AgentState.AVAILABLE) | Q(state=AgentState.WRAP_UP, wrap_up_until__lte=at)
-    free = Q(reserved_until__isnull=True) | Q(reserved_until__lte=at) | Q(reserved_for=call_id)
-    until = at + RESERVE_FOR
-    taken = Agent.objects.filter(ready & free, pk=agent.pk).update(reserved_until=until, reserved_for=call_id)
-    if taken:
-        agent.reserved_until, agent.reserved_for = until, call_id
-    return bool(taken)
 
 
 def route(
@@ -176,22 +106,23 @@ def route(
 
     rows: list[Agent] = []
     for _attempt in range(ATTEMPTS):
-        rows = _candidates(queue, language, call_id, at, widened=widened, prefer_agent=prefer_agent)
-        free_rows = [row for row in rows if row.is_free]
-        for row in free_rows:
-            if _reserve(row, call_id, at):
-                return _chosen(row, rows, reasons, filters, at, widened=widened, prefer_agent=prefer_agent)
-        if len(free_rows) < CANDIDATES:
-            break  # nobody else was free: no need to look again
-    eligible = rows[0].eligible or 0 if rows else 0
-    staffed = rows[0].staffed if rows else 0
+        rows = candidates(
+            queue=queue, language=language, call_id=call_id, at=at, widened=widened, prefer_agent=prefer_agent
+        )
+        for row in rows:
+            if reserve(row, call_id, at):
+                return _chosen(row, reasons, filters, at, widened=widened, prefer_agent=prefer_agent)
+        if len(rows) < CANDIDATES:
+            break  # every free agent was taken by decisions running beside this one
+    eligible = 0  # (any free agent would have been chosen)
+    on_phones = staffed(queue=queue, language=language, at=at, widened=widened)
     position = waiting_ahead + 1
-    if staffed:
+    if on_phones:
         handle = handle_s if handle_s is not None else selectors.recent_handle_s(queue=queue, at=at)
-        expected = math.ceil(position * handle / staffed)
+        expected = math.ceil(position * handle / on_phones)
         offer = expected >= queue.callback_offer_s
         reasons.append(
-            f"No agent free ({staffed} on the phones with {filters}); position {position}, "
+            f"No agent free ({on_phones} on the phones with {filters}); position {position}, "
             f"expected wait {expected} s at {round(handle)} s a call."
         )
     else:
@@ -208,13 +139,12 @@ def route(
         offer_callback=offer,
         widened=widened,
         reasons=reasons,
-        eligible=int(eligible),
+        eligible=eligible,
     )
 
 
 def _chosen(
     agent: Agent,
-    rows: list[Agent],
     reasons: list[str],
     filters: str,
     at: datetime,

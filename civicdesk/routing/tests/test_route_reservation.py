@@ -54,10 +54,10 @@ def test_an_agent_kept_for_one_call_cannot_be_kept_for_another_by_a_decision_tha
 ):
     """Two decisions running at once both read 1001 as free; the reservation is one conditional UPDATE, so
     only the first gets them and the second goes on to its next candidate."""
-    from civicdesk.routing.services.router import _reserve
+    from civicdesk.routing.services.candidates import reserve
 
     make_available("1001", t0)
     read_free_by_both = Agent.objects.get(pk=phone_world.agents["1001"].pk)
-    assert _reserve(read_free_by_both, "c1", t0 + timedelta(seconds=5))
-    assert not _reserve(read_free_by_both, "c2", t0 + timedelta(seconds=5))
+    assert reserve(read_free_by_both, "c1", t0 + timedelta(seconds=5))
+    assert not reserve(read_free_by_both, "c2", t0 + timedelta(seconds=5))
     assert Agent.objects.get(pk=read_free_by_both.pk).reserved_for == "c1"
