@@ -107,7 +107,10 @@ def test_a_caseworker_cannot_read_a_centres_wallboard(phone_world, caseworker):
 
 
 def test_wallboard_page_shows_the_board_and_a_wall_display(phone_world, supervisor, client_for):
+    from civicdesk.routing import services as routing_services
+
     offered(phone_world, "w-page")
+    routing_services.agent_state_set(actor=SYSTEM, agent=phone_world.agents["1004"], state="other_work")
     client = client_for(supervisor)
 
     page = client.get("/telephony/wallboard/")
@@ -116,7 +119,7 @@ def test_wallboard_page_shows_the_board_and_a_wall_display(phone_world, supervis
     assert page.status_code == 200 and wall.status_code == 200
     text = page.content.decode()
     assert "Byggesak, oppmåling og plan" in text and 'data-center="nordhordland"' in text
-    assert "Pull in reinforcements" in text
+    assert "Pull in reinforcements" in text and 'name="agents" value="1004"' in text
     assert 'data-color-scheme="dark"' in wall.content.decode() and "cd-nav" not in wall.content.decode()
 
 
@@ -217,3 +220,33 @@ def test_only_the_centres_staff_may_watch_its_wallboard(phone_world, client, sam
     output = async_to_sync(watch)()
 
     assert output["type"] == "websocket.close" and output.get("code") == 4403
+
+
+def test_a_supervisor_pulls_in_a_reinforcement_from_the_wallboard(phone_world, supervisor, client_for):
+    from civicdesk.routing import services as routing_services
+
+    routing_services.agent_state_set(actor=SYSTEM, agent=phone_world.agents["1004"], state="other_work")
+
+    response = client_for(supervisor).post(
+        "/routing/reinforcements/", {"center": "nordhordland", "agents": ["1004"], "minutes": "60"}, follow=True
+    )
+
+    agent = phone_world.agents["1004"]
+    agent.refresh_from_db()
+    assert agent.pulled_in_until is not None
+    assert 3500 <= (agent.pulled_in_until - timezone.now()).total_seconds() <= 3600
+    assert "1 agent pulled in to the phones." in response.content.decode()
+
+
+def test_an_agent_cannot_pull_in_reinforcements(phone_world, agent, client_for):
+    from civicdesk.routing import services as routing_services
+
+    routing_services.agent_state_set(actor=SYSTEM, agent=phone_world.agents["1004"], state="other_work")
+
+    response = client_for(agent).post(
+        "/routing/reinforcements/", {"center": "nordhordland", "agents": ["1004"], "minutes": "60"}, follow=True
+    )
+
+    phone_world.agents["1004"].refresh_from_db()
+    assert phone_world.agents["1004"].pulled_in_until is None
+    assert "You do not have permission to do that." in response.content.decode()
