@@ -10,7 +10,14 @@ from civicdesk.organisations.access import Actor
 from civicdesk.organisations.models import ServiceCenter
 from civicdesk.routing.models import Agent, AgentSkill, AgentState, Duty, DutyShift
 
-__all__ = ["agent_by_code", "agent_list", "agents_by_state", "is_on_phone_duty", "on_phone_duty_q"]
+__all__ = [
+    "agent_by_code",
+    "agent_ids_on_phone_duty",
+    "agent_list",
+    "agents_by_state",
+    "is_on_phone_duty",
+    "on_phone_duty_q",
+]
 
 
 def on_phone_duty_q(at: datetime, *, prefix: str = "") -> Q:
@@ -69,3 +76,9 @@ def agents_by_state(*, actor: Actor, center: ServiceCenter, at: datetime | None 
         counts[state] += count
     counts[AgentState.AVAILABLE] += agents.filter(wrap_up_done).count()
     return counts
+
+
+def agent_ids_on_phone_duty(*, center: ServiceCenter, at: datetime | None = None) -> set[int]:
+    """Ids of the centre's agents on the phones at ``at`` (now), for lists that show it beside each agent."""
+    at = at or timezone.now()
+    return set(Agent.objects.filter(on_phone_duty_q(at), center=center).values_list("pk", flat=True))
