@@ -84,9 +84,10 @@ def _menu(municipality: Municipality, center: ServiceCenter) -> None:
 
 
 def _live_duty(center: ServiceCenter) -> None:
-    """Phone duty from now for a few agents nobody signs in as, so the simulator has agents at any hour."""
+    """Phone duty from now for a few agents (the demo logins nh.agent … first), so the simulator has agents at
+    any hour and a person signed in as one of them is rung."""
     now = timezone.now()
-    agents = list(routing_selectors.agent_list(actor=SYSTEM, center=center).filter(user__last_login__isnull=True))
+    agents = sorted(routing_selectors.agent_list(actor=SYSTEM, center=center), key=lambda a: a.user.username)
     on_duty = [a for a in agents if routing_selectors.is_on_phone_duty(a, now)]
     for agent in [a for a in agents if a not in on_duty][: max(0, LIVE_AGENTS_PER_CENTRE - len(on_duty))]:
         routing_services.shift_add(
