@@ -56,9 +56,19 @@ KINDS = [
     "case",
     "case note",
     "sla policy",
+    # registered by routing and telephony: centre rows (agents, the rota, calls), queues shared by a centre or
+    # one municipality's own, and a municipality's numbers and menu steps (settings)
+    "queue",
+    "local queue",
+    "agent",
+    "duty shift",
+    "call",
+    "phone number",
+    "ivr step",
 ]
 WORK = ("contact", "person", "case", "case note", "change request")
 PUBLIC_DIRECTORY = ("directory unit", "unit hours")
+CENTRE_KINDS = ("agent", "duty shift", "call")  # a centre's own work: its staff and tokens only
 
 # role -> (username or token, (own, other municipality, other centre) slugs)
 ACTORS = {
@@ -85,9 +95,11 @@ CENTRE_STAFF_VIEW = {kind: CENTRE for kind in KINDS if kind not in ("audit event
 # municipality of the same centre too.
 SHARED = {"shared article": CENTRE}
 MUNICIPAL_VIEW = {
-    **{kind: ONLY_OWN for kind in KINDS if kind not in ("audit event", "api token")},
+    **{kind: ONLY_OWN for kind in KINDS if kind not in ("audit event", "api token", *CENTRE_KINDS)},
     "centre": CENTRE,
     **SHARED,
+    # A centre's shared queue serves every municipality it serves; their staff see it (citizens do not).
+    "queue": CENTRE,
 }
 KNOWLEDGE_LOCAL = ("local article", "internal article", "draft article", "incident", "internal incident", "synonyms")
 CENTRE_WORK = {kind: CENTRE for kind in WORK}
@@ -95,8 +107,20 @@ OWN_WORK = {kind: ONLY_OWN for kind in WORK}
 
 EXPECTED = {
     "platform admin": expect({kind: ALL for kind in KINDS}, {kind: ALL for kind in KINDS if kind != "audit event"}),
-    # Supervisors keep the centre's shared articles and raise incidents for any municipality it serves.
-    "supervisor": expect(CENTRE_STAFF_VIEW, {**CENTRE_WORK, **SHARED, "incident": CENTRE, "internal incident": CENTRE}),
+    # Supervisors keep the centre's shared articles and raise incidents for any municipality it serves; they keep
+    # its queues (shared and each municipality's own), agents, rota and calls, not the municipalities' numbers.
+    "supervisor": expect(
+        CENTRE_STAFF_VIEW,
+        {
+            **CENTRE_WORK,
+            **SHARED,
+            "incident": CENTRE,
+            "internal incident": CENTRE,
+            "queue": CENTRE,
+            "local queue": CENTRE,
+            **{kind: CENTRE for kind in CENTRE_KINDS},
+        },
+    ),
     "agent": expect(CENTRE_STAFF_VIEW, CENTRE_WORK),
     "caseworker": expect(MUNICIPAL_VIEW, OWN_WORK),
     "municipality admin": expect(
@@ -119,6 +143,9 @@ EXPECTED = {
                 "directory policy",
                 *KNOWLEDGE_LOCAL,
                 *WORK,
+                "local queue",
+                "phone number",
+                "ivr step",
             )
         },
     ),
@@ -249,6 +276,15 @@ def _object_of(kind: str, slug: str):
         )
         incident.municipalities.add(municipality)
         return incident
+    if kind in ("queue", "local queue", "agent", "duty shift", "call"):
+        return _routing_row(kind, municipality)
+    if kind in ("phone number", "ivr step"):
+        from django.apps import apps
+
+        if kind == "ivr step":
+            return apps.get_model("telephony", "IVRNode").objects.create(municipality=municipality, label="Probe")
+        number = f"+99{municipality.pk:08d}"
+        return apps.get_model("telephony", "PhoneNumber").objects.create(municipality=municipality, number=number)
     if kind == "synonyms":
         from django.apps import apps
 
@@ -256,6 +292,40 @@ def _object_of(kind: str, slug: str):
             municipality=municipality, terms="storskrald = grovaffald"
         )
     raise AssertionError(kind)
+
+
+def _routing_row(kind: str, municipality: Municipality):
+    """A queue, agent, duty shift or call of the centre serving ``municipality`` (plain rows: the rules under
+    test are the access layer's, not the services')."""
+    from datetime import timedelta
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    center = CenterMembership.objects.filter(municipality=municipality, left_at__isnull=True).first().center
+    if kind in ("queue", "local queue"):
+        skill, _created = apps.get_model("routing", "Skill").objects.get_or_create(
+            center=center, key="probe", defaults={"name": "Probe"}
+        )
+        return apps.get_model("routing", "Queue").objects.create(
+            center=center,
+            municipality=municipality if kind == "local queue" else None,
+            key=f"probe-{municipality.slug}",
+            name="Probe",
+            skill=skill,
+        )
+    if kind == "call":
+        return apps.get_model("telephony", "Call").objects.create(
+            center=center, municipality=municipality, call_id=f"probe-{municipality.slug}", started_at=timezone.now()
+        )
+    user = User.objects.create(username=f"probe.agent.{municipality.slug}", kind=User.Kind.STAFF)
+    agent = apps.get_model("routing", "Agent").objects.create(center=center, user=user, code=municipality.slug)
+    if kind == "agent":
+        return agent
+    now = timezone.now()
+    return apps.get_model("routing", "DutyShift").objects.create(
+        center=center, agent=agent, starts_at=now, ends_at=now + timedelta(hours=8)
+    )
 
 
 def _article(kind: str, municipality: Municipality):
@@ -341,3 +411,22 @@ def test_municipality_that_left_the_centre_is_no_longer_seen_by_its_agents(agent
 def samnanger_left(nordhordland):
     samnanger = Municipality.objects.get(slug="samnanger")
     return services.municipality_leave_center(actor=SYSTEM, municipality=samnanger, center=nordhordland)
+
+
+def test_an_agent_changes_their_own_state_but_not_a_colleagues_and_a_supervisor_changes_both(
+    phone_world, agent, supervisor
+):
+    own, colleague = phone_world.agents["1001"], phone_world.agents["1002"]
+    assert access.can(agent, Action.CHANGE_OWN, own)
+    assert not access.can(agent, Action.CHANGE_OWN, colleague)
+    assert not access.can(agent, Action.CHANGE, own)  # their skills and rota are the supervisor's
+    assert access.can(supervisor, Action.CHANGE_OWN, own)
+    assert access.can(supervisor, Action.CHANGE_OWN, colleague)
+
+
+def test_a_centres_token_with_routing_write_changes_agents_states_and_one_with_read_only_does_not(
+    phone_world, center_token
+):
+    read_only, _secret = center_token
+    assert access.can(phone_world.token, Action.CHANGE_OWN, phone_world.agents["1002"])
+    assert not access.can(read_only, Action.CHANGE_OWN, phone_world.agents["1002"])
