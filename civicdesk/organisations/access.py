@@ -324,6 +324,17 @@ def is_internal_actor(actor: Actor) -> bool:
     )
 
 
+def works_at(actor: Actor, center: ServiceCenter) -> bool:
+    """Does the actor read the centre's own work (its calls, agents, queues' live picture)? Its agents and
+    supervisors, its tokens that may read, and platform admins: whoever ``visible`` shows centre kinds to."""
+    r = reach(actor)
+    if r.everything:
+        return True
+    if isinstance(actor, ApiToken) and Permission.READ not in r.permissions:
+        return False
+    return is_staff_actor(actor) and center.pk in r.center_ids
+
+
 def is_supervisor_of(actor: Actor, center: ServiceCenter) -> bool:
     """Does the actor supervise ``center`` (or everything)?"""
     r = reach(actor)

@@ -143,10 +143,7 @@ def _center_seen_by(user, slug: str) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
     center = ServiceCenter.objects.filter(slug=slug).first()
-    if center is None:
-        return None
-    r = access.reach(user)
-    return center.pk if r.everything or center.pk in r.center_ids else None
+    return center.pk if center is not None and access.works_at(user, center) else None
 
 
 class WallboardConsumer(AsyncWebsocketConsumer):

@@ -15,7 +15,7 @@ from civicdesk.lib.call_figures import SERVICE_LEVELS, CallCounts, CallFigures
 from civicdesk.lib.errors import Invalid, NotFound
 from civicdesk.organisations import access, reference
 from civicdesk.organisations.access import Actor
-from civicdesk.organisations.models import ApiToken, Municipality, ServiceCenter
+from civicdesk.organisations.models import Municipality, ServiceCenter
 from civicdesk.routing.models import Agent, Queue
 from civicdesk.telephony.models import QueueVisit, VisitOutcome
 
@@ -50,17 +50,6 @@ class StatsRow:
         return self.counts.figures(self.service_level_variant)
 
 
-def _reads_calls_of(actor: Actor, center: ServiceCenter) -> bool:
-    """The centre's calls are read by its staff (agents and supervisors), its tokens that may read, and
-    platform admins: whoever ``access.visible`` shows the centre's queue visits to."""
-    r = access.reach(actor)
-    if r.everything:
-        return True
-    if isinstance(actor, ApiToken) and access.Permission.READ not in r.permissions:
-        return False
-    return access.is_staff_actor(actor) and center.pk in r.center_ids
-
-
 def stats_center(*, actor: Actor, slug: str | None = None) -> ServiceCenter:
     """The centre whose calls the actor asks about: the one named, or the actor's own when it works in
     exactly one. ``NotFound`` when the actor may not read that centre's calls."""
@@ -71,7 +60,7 @@ def stats_center(*, actor: Actor, slug: str | None = None) -> ServiceCenter:
         if len(center_ids) != 1:
             raise Invalid(_("Name the centre whose calls you want figures of."), field="center")
         center = ServiceCenter.objects.filter(pk=next(iter(center_ids))).first()
-    if center is None or not _reads_calls_of(actor, center):
+    if center is None or not access.works_at(actor, center):
         raise NotFound(_("Not found."))
     return center
 
@@ -221,7 +210,7 @@ def call_stats(
     if center is None:
         known = queue.center if queue is not None else agent.center if agent is not None else None
         center = stats_center(actor=actor, slug=known.slug if known is not None else None)
-    elif not _reads_calls_of(actor, center):
+    elif not access.works_at(actor, center):
         raise NotFound(_("Not found."))
     if queue is not None and queue.center_id != center.pk:
         raise Invalid(_("Choose a queue of this centre."), field="queue")

@@ -34,8 +34,7 @@ def _seconds(since, now) -> int:
 def wallboard_snapshot(*, actor: Actor, center: ServiceCenter, at: dt.datetime | None = None) -> dict:
     """One centre's live picture as plain data (the page renders it, the websocket sends it as JSON), for
     those who work there (its agents, supervisors and tokens) and platform admins; ``NotFound`` for others."""
-    r = access.reach(actor)
-    if not (r.everything or center.pk in r.center_ids):
+    if not access.works_at(actor, center):
         raise NotFound(_("Not found."))
     now = at or timezone.now()
     zone = center_time_zone(center)
