@@ -26,3 +26,10 @@ class RoutingConfig(AppConfig):
         register_navigation(Role.SUPERVISOR, "routing:queue_list", _("Queues"))
         register_navigation(Role.SUPERVISOR, "routing:agent_list", _("Agents"))
         register_navigation(Role.SUPERVISOR, "routing:rota_week", _("Duty rota"))
+
+    def demo_build(self):
+        """Called by ``manage.py demo_data`` after the organisations exist (and before telephony's part, which
+        builds menus over these queues): skills, queues, agents and this week's rota."""
+        from civicdesk.routing import demo
+
+        demo.build()
