@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdesk.contacts.models import ContactLanguage
 from civicdesk.organisations.forms import DsFormMixin
@@ -24,7 +25,7 @@ class PhoneNumberForm(DsFormMixin, forms.Form):
     """A public number: its digits, a label, and where its calls start (a menu, or straight to a queue)."""
 
     number = forms.CharField(
-        label=_("Number"),
+        label=pgettext_lazy("phone number", "Number"),
         max_length=32,
         help_text=_("International (+47 57 78 60 00) or national to the municipality's country (57 78 60 00)."),
     )
@@ -66,7 +67,7 @@ class MenuStepForm(DsFormMixin, forms.Form):
     """One step of a menu: the key that leads to it, its label, and where it leads (a queue, or keys under it)."""
 
     digit = forms.CharField(
-        label=_("Key"),
+        label=pgettext_lazy("telephone keypad", "Key"),
         max_length=4,
         help_text=_("0–9, * or #: what the caller presses in the step above to get here."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "size": 2}),

@@ -4,6 +4,7 @@ they were built from, and each call's visits to queues (what call figures count)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdesk.contacts.models import Contact, ContactLanguage
 from civicdesk.organisations.models import Municipality, ServiceCenter
@@ -22,7 +23,10 @@ class IVRNode(models.Model):
         "self", verbose_name=_("under"), on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
     digit = models.CharField(
-        _("key"), max_length=1, blank=True, help_text=_("The key that leads here from the menu above (0–9, * or #).")
+        pgettext_lazy("telephone keypad", "key"),
+        max_length=1,
+        blank=True,
+        help_text=_("The key that leads here from the menu above (0–9, * or #)."),
     )
     label = models.CharField(_("label"), max_length=120)
     announcements = models.JSONField(
@@ -56,7 +60,12 @@ class PhoneNumber(models.Model):
     """A public number of a municipality; calls to it start at its menu, or go straight to its queue."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="phone_numbers")
-    number = models.CharField(_("number"), max_length=20, unique=True, help_text=_("In +E.164 form, e.g. +4756123000."))
+    number = models.CharField(
+        pgettext_lazy("phone number", "number"),
+        max_length=20,
+        unique=True,
+        help_text=_("In +E.164 form, e.g. +4756123000."),
+    )
     label = models.CharField(_("label"), max_length=120, blank=True)
     menu = models.ForeignKey(
         IVRNode, verbose_name=_("menu"), on_delete=models.SET_NULL, null=True, blank=True, related_name="numbers"

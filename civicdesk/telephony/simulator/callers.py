@@ -39,7 +39,7 @@ NORDHORDLAND = CallerPattern(
     calls_per_week=10_145 / 26,  # six months of the shared centre
     choices={"1": 0.45, "2": 0.18, "3": 0.12, "0": 0.2, "9": 0.05},
     languages={"nb": 0.9, "en": 0.05, "pl": 0.05},
-    patience_s=420.0,
+    patience_s=1200.0,
 )
 OREBRO = CallerPattern(
     calls_per_week=6_500,
