@@ -1,0 +1,391 @@
+"""Writing the calls that new events touched: each call's row locked (made when new), all its events folded
+(``services.calls.call_fold``), whether the caller is calling again, the contact an answered call opens, and the
+call rows and queue visits written back, a statement or two for the whole batch."""
+
+# ruff: noqa: S608 - the SQL is built from model metadata (quoted table and column names), never from input
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import connections, router
+from django.db.models import F
+from django.utils import timezone
+
+from civicdesk.contacts import services as contact_services
+from civicdesk.contacts.models import Channel, Outcome
+from civicdesk.contacts.services import CallerDetails
+from civicdesk.lib.errors import Invalid
+from civicdesk.organisations import reference
+from civicdesk.organisations.models import ServiceCenter, Topic, User
+from civicdesk.routing.models import Agent
+from civicdesk.telephony.adapters import CallEventIn, EventType
+from civicdesk.telephony.models import Call, CallEvent, QueueVisit
+from civicdesk.telephony.services.calls import FoldedCall, StoredEvent, call_fold
+
+__all__: list[str] = []  # used by services.events only
+
+# A caller who calls the centre again within this time is recognised as calling again.
+REPEAT_WINDOW = timedelta(minutes=30)
+# An answered call opens a contact in the agent's contact log when the answer is reported within this time:
+# calls reported later (old calls played in, a phone system catching up after a long outage) would only leave
+# open contacts nobody is going to complete.
+CONTACT_OPEN_WITHIN = timedelta(hours=12)
+ROWS_PER_STATEMENT = 500
+
+
+def insert_statement(model, columns: list[str], rows: list[list], tail: str) -> tuple[str, list]:
+    """An INSERT of ``rows`` (plain values, in ``columns`` order) and its parameters. On PostgreSQL the rows go as
+    one JSON parameter read by ``jsonb_to_recordset``: the statement's text is the same whatever the number of
+    rows, so it is parsed and planned once, and one JSON text costs the driver far less than thousands of
+    parameters or arrays (3,500 placeholders cost more to parse than the rows cost to insert). Elsewhere rows of
+    VALUES."""
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(column) for column in columns]
+    names = ", ".join(quote(field.column) for field in fields)
+    table = quote(model._meta.db_table)
+    if connection.vendor == "postgresql":
+        record = ", ".join(f"c{n} {field.db_type(connection)}" for n, field in enumerate(fields))
+        picked = ", ".join(f"c{n}" for n in range(len(fields)))
+        data = json.dumps([{f"c{n}": _json_value(v) for n, v in enumerate(values)} for values in rows])
+        sql = f"INSERT INTO {table} ({names}) SELECT {picked} FROM jsonb_to_recordset(%s::jsonb) AS r({record}) {tail}"
+        return sql, [data]
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_save(value, connection=connection)
+        for values in rows
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(rows))} {tail}", params
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def execute(model, sql: str, params: list) -> list[tuple]:
+    with connections[router.db_for_write(model)].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+
+
+@dataclass
+class _Held:
+    """What the call row said before this batch, read while taking its lock."""
+
+    pk: int
+    is_new: bool
+    contact_id: int | None
+    caller_number: str
+    started_at: datetime
+    is_repeat: bool
+
+    @property
+    def repeat_key(self) -> tuple[str, datetime]:
+        return self.caller_number, self.started_at
+
+
+def _calls_locked(center: ServiceCenter, call_ids: list[str], first_seen: dict[str, datetime]) -> dict[str, _Held]:
+    """Make sure a row exists for each call and lock it until the transaction ends (an upsert locks the row on
+    PostgreSQL; SQLite has one writer anyway), so two requests about the same call rebuild it one after the
+    other, the second from all events of both. A row made here has an empty status until it is written."""
+    columns = [
+        "center",
+        "call_id",
+        "dialed_number",
+        "caller_number",
+        "language",
+        "ivr_choice",
+        "status",
+        "started_at",
+        "is_repeat",
+        "callback_requested",
+        "transfers",
+        "updated_at",
+    ]
+    now = timezone.now()
+    held = {}
+    for start in range(0, len(call_ids), ROWS_PER_STATEMENT):
+        chunk = call_ids[start : start + ROWS_PER_STATEMENT]
+        values = [[center.pk, c, "", "", "", "", "", first_seen[c], False, False, 0, now] for c in chunk]
+        sql, params = insert_statement(
+            Call,
+            columns,
+            values,
+            "ON CONFLICT (center_id, call_id) DO UPDATE SET updated_at = excluded.updated_at "
+            "RETURNING id, call_id, status, contact_id, caller_number, started_at, is_repeat",
+        )
+        for pk, call_id, status, contact_id, caller, started_at, is_repeat in execute(Call, sql, params):
+            if isinstance(started_at, str):  # SQLite hands RETURNING values back raw
+                started_at = Call._meta.get_field("started_at").to_python(started_at)
+            if timezone.is_naive(started_at):
+                started_at = timezone.make_aware(started_at, UTC)
+            held[call_id] = _Held(pk, status == "", contact_id, caller, started_at, bool(is_repeat))
+    return held
+
+
+def calls_rebuilt(
+    center: ServiceCenter, new_events: list[tuple[CallEventIn, dict]], agents: dict[int, Agent], open_contacts: bool
+) -> list[Call]:
+    """Rebuild every call the new events are about from all its events, and write it with its visits; the calls
+    (each with ``folded``, what the fold found, for the agents' states)."""
+    events: dict[str, list[StoredEvent]] = defaultdict(list)
+    for event, fields in new_events:
+        if event.type in EventType.CALL_TYPES:
+            events[event.call_id].append(StoredEvent(event.event_id, event.type, event.at, fields))
+    call_ids = sorted(events)
+    if not call_ids:
+        return []
+    held = _calls_locked(center, call_ids, {c: min(e.at for e in events[c]) for c in call_ids})
+    # A call that had a row before has events from earlier requests: read them all now that the call is locked
+    # (a request that held the lock before us has committed its events). A call whose row was made just now
+    # has none but these: every request that keeps a call's events makes or locks its row first.
+    earlier = [call_id for call_id in call_ids if not held[call_id].is_new]
+    if earlier:
+        for call_id in earlier:
+            events[call_id] = []
+        for call_id, event_id, kind, at, fields in (
+            CallEvent.objects.filter(center=center, call_id__in=earlier)
+            .values_list("call_id", "event_id", "type", "at", "data")
+            .order_by()
+        ):
+            events[call_id].append(StoredEvent(event_id, kind, at, fields))
+    folded = {call_id: call_fold(events[call_id]) for call_id in call_ids}
+    repeats = _repeat_flags(center, folded, held)
+    contacts = _contacts_opened(center, folded, held, agents) if open_contacts else {}
+
+    now = timezone.now()
+    rows = []
+    for call_id in call_ids:
+        f, before = folded[call_id], held[call_id]
+        rows.append(
+            [
+                center.pk,
+                call_id,
+                f.municipality_id,
+                f.number_id,
+                f.dialed_number[:32],
+                f.caller_number[:32],
+                f.language,
+                f.ivr_choice[:40],
+                f.queue_id,
+                f.agent_id,
+                f.status,
+                f.started_at,
+                f.answered_at,
+                f.ended_at,
+                repeats.get(call_id, before.is_repeat),
+                f.callback_requested,
+                f.transfers,
+                before.contact_id or contacts.get(call_id),
+                now,
+            ]
+        )
+    # Every row exists (locked above): the INSERT only ever takes its ON CONFLICT branch, one statement per 500.
+    updated = ", ".join(f"{column} = excluded.{column}" for column in _CALL_COLUMNS[2:])
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        sql, params = insert_statement(
+            Call,
+            _CALL_FIELDS,
+            rows[start : start + ROWS_PER_STATEMENT],
+            f"ON CONFLICT (center_id, call_id) DO UPDATE SET {updated}",
+        )
+        execute(Call, sql, params)
+
+    if earlier:
+        QueueVisit.objects.filter(call_id__in=[held[call_id].pk for call_id in earlier]).delete()
+    visits = [
+        [
+            held[call_id].pk,
+            v.seq,
+            center.pk,
+            folded[call_id].municipality_id,
+            v.queue_id,
+            v.agent_id,
+            v.entered_at,
+            v.answered_at,
+            v.left_at,
+            v.ended_at,
+            v.outcome,
+            v.wait_s,
+            v.talk_s,
+            v.hold_s,
+            v.wrap_s,
+            v.transferred,
+            v.callback,
+        ]
+        for call_id in call_ids
+        for v in folded[call_id].visits
+    ]
+    for start in range(0, len(visits), ROWS_PER_STATEMENT):
+        execute(
+            QueueVisit, *insert_statement(QueueVisit, _VISIT_FIELDS, visits[start : start + ROWS_PER_STATEMENT], "")
+        )
+
+    calls = []
+    for values in rows:
+        call = Call(pk=held[values[1]].pk, **dict(zip(_CALL_ATTRIBUTES, values, strict=True)))
+        call._state.adding, call._state.db = False, router.db_for_write(Call)
+        calls.append(call)
+    for call in calls:
+        call.folded = folded[call.call_id]  # the agents' states and the contact read it, not stored
+    return calls
+
+
+_CALL_FIELDS = [
+    "center",
+    "call_id",
+    "municipality",
+    "number",
+    "dialed_number",
+    "caller_number",
+    "language",
+    "ivr_choice",
+    "queue",
+    "agent",
+    "status",
+    "started_at",
+    "answered_at",
+    "ended_at",
+    "is_repeat",
+    "callback_requested",
+    "transfers",
+    "contact",
+    "updated_at",
+]
+_CALL_COLUMNS = [Call._meta.get_field(name).column for name in _CALL_FIELDS]
+_CALL_ATTRIBUTES = [Call._meta.get_field(name).attname for name in _CALL_FIELDS]
+_VISIT_FIELDS = [
+    "call",
+    "seq",
+    "center",
+    "municipality",
+    "queue",
+    "agent",
+    "entered_at",
+    "answered_at",
+    "left_at",
+    "ended_at",
+    "outcome",
+    "wait_s",
+    "talk_s",
+    "hold_s",
+    "wrap_s",
+    "transferred",
+    "callback",
+]
+
+
+def _dialable(number: str) -> bool:
+    return sum(ch.isdigit() for ch in number) >= 3
+
+
+def _repeat_flags(center: ServiceCenter, folded: dict[str, FoldedCall], held: dict[str, _Held]) -> dict[str, bool]:
+    """Which calls are the caller calling again (the same number started a call to the centre within
+    ``REPEAT_WINDOW`` before), for the touched calls; calls after them whose answer changes are updated here.
+    Nothing is read when no touched call's number or start changed."""
+    changed = {
+        call_id: f
+        for call_id, f in folded.items()
+        if _dialable(f.caller_number)
+        and (held[call_id].is_new or (f.caller_number, f.started_at) != held[call_id].repeat_key)
+    }
+    if not changed:
+        return {}
+    starts = [f.started_at for f in changed.values()] + [held[c].started_at for c in changed]
+    rows = Call.objects.filter(
+        center=center,
+        caller_number__in={f.caller_number for f in changed.values()},
+        started_at__gte=min(starts) - REPEAT_WINDOW,
+        started_at__lte=max(starts) + REPEAT_WINDOW,
+    ).values_list("pk", "call_id", "caller_number", "started_at", "is_repeat")
+    timeline: dict[str, dict[str, datetime]] = defaultdict(dict)
+    stored = {}
+    for pk, call_id, caller, started_at, is_repeat in rows:
+        if call_id not in folded:
+            timeline[caller][call_id] = started_at
+            stored[call_id] = (pk, caller, started_at, is_repeat)
+    for call_id, f in folded.items():
+        if _dialable(f.caller_number):
+            timeline[f.caller_number][call_id] = f.started_at
+
+    def repeat(caller: str, call_id: str, started_at: datetime) -> bool:
+        return any(
+            other != call_id and started_at - REPEAT_WINDOW <= at < started_at for other, at in timeline[caller].items()
+        )
+
+    flags = {call_id: repeat(f.caller_number, call_id, f.started_at) for call_id, f in changed.items()}
+    # Calls that started just after a changed call may have become (or stopped being) repeats.
+    windows = [(f.caller_number, s) for c, f in changed.items() for s in (f.started_at, held[c].started_at)]
+    for call_id, (pk, caller, started_at, is_repeat) in stored.items():
+        if any(c == caller and s < started_at <= s + REPEAT_WINDOW for c, s in windows):
+            flag = repeat(caller, call_id, started_at)
+            if flag != is_repeat:
+                Call.objects.filter(pk=pk).update(is_repeat=flag)
+    return flags
+
+
+def _contacts_opened(
+    center: ServiceCenter, folded: dict[str, FoldedCall], held: dict[str, _Held], agents: dict[int, Agent]
+) -> dict[str, int]:
+    """Open a contact for each answered call that has none yet, as the agent who answered it (it is in their
+    contact log, still open, with the municipality, the caller's number and the queue's topics as a guess)."""
+    recent = timezone.now() - CONTACT_OPEN_WITHIN
+    wanted = {
+        call_id: f
+        for call_id, f in folded.items()
+        if f.answered_at is not None
+        and f.answered_at >= recent
+        and held[call_id].contact_id is None
+        and f.answering_agent_id is not None
+        and f.municipality_id is not None
+    }
+    if not wanted:
+        return {}
+    users = User.objects.in_bulk({agents[f.answering_agent_id].user_id for f in wanted.values()})
+    municipalities = {m.pk: m for m in reference.municipalities_by_id({f.municipality_id for f in wanted.values()})}
+    topics = _queue_topics({f.visits[0].queue_id for f in wanted.values() if f.visits})
+    opened = {}
+    for call_id, f in wanted.items():
+        user, municipality = users.get(agents[f.answering_agent_id].user_id), municipalities.get(f.municipality_id)
+        if user is None or municipality is None:
+            continue
+        guess = [
+            topic
+            for topic in topics.get(f.visits[0].queue_id if f.visits else None, [])
+            if topic.municipality_id in (None, municipality.pk)
+        ]
+        opened[call_id] = _contact_open(user, municipality, center, call_id, f, guess)
+    return opened
+
+
+def _queue_topics(queue_ids: set[int]) -> dict[int, list[Topic]]:
+    """The active topics of each queue: the guess a contact opened from the queue starts with."""
+    found: dict[int, list[Topic]] = defaultdict(list)
+    if queue_ids:
+        for topic in Topic.objects.filter(queues__pk__in=queue_ids, is_active=True).annotate(queue_pk=F("queues__pk")):
+            found[topic.queue_pk].append(topic)
+    return found
+
+
+def _contact_open(user: User, municipality, center, call_id: str, f: FoldedCall, topics) -> int:
+    caller = CallerDetails(phone=f.caller_number) if _dialable(f.caller_number) else CallerDetails()
+    arguments = {
+        "actor": user,  # the contact is theirs: contact_log takes the one who handled it from the actor
+        "municipality": municipality,
+        "channel": Channel.PHONE,
+        "topics": topics,
+        "language": f.language,
+        "outcome": Outcome.OPEN,
+        "started_at": f.answered_at,
+        "center": center,
+        "external_id": call_id,
+    }
+    try:
+        return contact_services.contact_log(caller=caller, **arguments).pk
+    except Invalid as error:
+        if error.field != "phone":
+            raise
+        return contact_services.contact_log(**arguments).pk  # a number the caller's country does not know
