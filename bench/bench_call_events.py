@@ -32,11 +32,13 @@ import random
 import tempfile
 import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import benchlib
+import serving
 from bench_intake import BARE_APP, bare_database_url, bare_environment, prepare_bare
 from bench_routing import PHONE_WORLD, python_script
 from serving import (
@@ -66,7 +68,7 @@ CALLS_PER_BATCH = 166  # × offered, answered, ended = 498 events
 EVENTS_PATH = "/api/telephony/events"
 SINGLE_BODY = (
     '{"id": "{key}", "type": "call.offered", "call_id": "{key}", "at": "AT", "dialed_number": "+4757786000",'
-    ' "caller_number": "+4791234567", "queue": "building", "language": "nb"}'
+    ' "caller_number": "+479{number}", "queue": "building", "language": "nb"}'
 )
 
 _SETUP = r"""
@@ -134,6 +136,31 @@ def setup_phones(environment: dict[str, str]) -> tuple[list[str], list[str]]:
 
 
 # --- wrk cells: as serving.measure_cell, remembering which run counted ---
+
+
+@contextmanager
+def numbered_callers(var_dir: Path) -> Iterator[None]:
+    """Let wrk's request script put a caller's number in the body too: ``{number}`` becomes 7 digits that differ
+    from request to request. (With one number for all, every event would be a repeat call of the same caller,
+    and the repeat check reads all of that caller's calls of the last 30 minutes.) serving builds wrk's
+    command from ``serving.BENCH_DIR``; this points it at a copy of the script with that one line added. The
+    Python fallback generator leaves ``{number}`` as it is: a number that cannot be dialled."""
+    original = serving.BENCH_DIR
+    script = (original / "wrk_request.lua").read_text(encoding="utf-8")
+    substitution = 'body = string.gsub(body_template, "{key}", key)'
+    if substitution not in script:
+        raise RuntimeError("bench/wrk_request.lua changed: numbered_callers cannot add {number}")
+    number = 'string.format("%07d", (thread_id * 7919 + counter * 104729) % 10000000)'
+    script = script.replace(substitution, f'{substitution}\n    body = string.gsub(body, "{{number}}", {number})')
+    directory = var_dir / "wrk"
+    directory.mkdir()
+    (directory / "wrk_request.lua").write_text(script, encoding="utf-8")
+    (directory / "loadgen.py").symlink_to(original / "loadgen.py")
+    serving.BENCH_DIR = directory
+    try:
+        yield
+    finally:
+        serving.BENCH_DIR = original
 
 
 def least_disturbed(
@@ -352,7 +379,8 @@ def run(duration: float) -> dict[str, float]:
         figures.update(bare_figures)
         at = datetime.now(UTC).replace(microsecond=0).isoformat()
         single = Endpoint("events_single", "POST", EVENTS_PATH, SINGLE_BODY.replace("AT", at))
-        single_figures, single_label, single_accepted = wrk_cell(single, environment, tokens_file, seconds)
+        with numbered_callers(var_dir):
+            single_figures, single_label, single_accepted = wrk_cell(single, environment, tokens_file, seconds)
         figures.update(single_figures)
         batch_figures, batch_label, batch_accepted, checks = batch_cell(environment, tokens, agent_codes, seconds)
         figures.update(batch_figures)

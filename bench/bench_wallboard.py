@@ -86,6 +86,7 @@ TIMEOUT = 5.0
 seen = [[] for _ in range(screens)]  # per screen: (monotonic time, waiting) of each snapshot
 first = [asyncio.Event() for _ in range(screens)]
 waiters = []  # (level, asyncio.Event, set of screens still to see it)
+sizes = [0]  # characters of the last snapshot received
 
 
 async def screen(number, ready):
@@ -94,6 +95,7 @@ async def screen(number, ready):
         ready.set()
         async for message in websocket:
             now = time.monotonic()
+            sizes[0] = len(message)
             waiting = json.loads(message)["snapshot"]["waiting"]
             seen[number].append((now, waiting))
             first[number].set()
@@ -180,7 +182,7 @@ async def main():
         "clients": connected, "events": events, "p50": pct(50), "p99": pct(99),
         "max": latencies[-1] if latencies else 0.0, "missed": missed,
         "within_1s": 100 * sum(1 for v in latencies if v <= 1000) / (screens * events),
-        "webhook_ms": statistics.median(webhook), "wired": wired,
+        "webhook_ms": statistics.median(webhook), "wired": wired, "snapshot_chars": sizes[0],
     }))
 
 
@@ -265,6 +267,7 @@ def run(duration: float) -> dict[str, float]:
         "missed": float(result["missed"]),
         "webhook_ms": round(result["webhook_ms"], 1),
         "webhook_wired": 1.0 if result["wired"] else 0.0,
+        "snapshot_chars": float(result["snapshot_chars"]),
     }
     say(
         f"  {result['clients']} screens, {result['events']} events: p50 {result['p50']:.0f} ms, p99 "
