@@ -21,7 +21,9 @@ ping itself as soon as the webhook answers (what the connection would do on comm
 
 Figures: ``fanout_p50_ms``, ``fanout_p99_ms``, ``fanout_max_ms`` from posting the event to each screen's
 update, over all screens and events (target: all 500 within 1,000 ms), ``within_1s_pct``, ``missed`` (no
-update within 5 s), ``webhook_ms`` (the webhook's answer, median) and ``clients`` (screens connected).
+update within 5 s), ``webhook_ms`` (the webhook's answer, median), ``clients`` (screens still connected at
+the end), ``snapshot_chars`` (one snapshot's JSON) and ``client_cpu_pct`` (the client process's CPU while the
+events went out: near 100 % it would be its own bottleneck, and the times an upper bound).
 """
 
 import json
@@ -141,6 +143,7 @@ async def main():
     base = max(w for s in seen for _, w in s[-1:])
     layer = get_channel_layer()
     latencies, missed, webhook = [], 0, []
+    usage, wall = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
     for number in range(1, events + 1):
         level = base + number
         left = set(range(screens))
@@ -165,6 +168,8 @@ async def main():
                 missed += 1
         waiters.pop()
         await asyncio.sleep(max(0.0, t0 + spacing - time.monotonic()))
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    client_cpu = (after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime) / (time.monotonic() - wall)
     connected = sum(1 for task in tasks if not task.done())
     ended = [task for task in tasks if task.done()]
     reasons = {}
@@ -183,6 +188,7 @@ async def main():
         "max": latencies[-1] if latencies else 0.0, "missed": missed,
         "within_1s": 100 * sum(1 for v in latencies if v <= 1000) / (screens * events),
         "webhook_ms": statistics.median(webhook), "wired": wired, "snapshot_chars": sizes[0],
+        "client_cpu_pct": 100 * client_cpu,
     }))
 
 
@@ -268,6 +274,7 @@ def run(duration: float) -> dict[str, float]:
         "webhook_ms": round(result["webhook_ms"], 1),
         "webhook_wired": 1.0 if result["wired"] else 0.0,
         "snapshot_chars": float(result["snapshot_chars"]),
+        "client_cpu_pct": round(result["client_cpu_pct"], 1),
     }
     say(
         f"  {result['clients']} screens, {result['events']} events: p50 {result['p50']:.0f} ms, p99 "
