@@ -86,7 +86,7 @@ def phones(demo_environment):
         "--permission",
         "telephony:write",
     ).split()[-1]
-    queue, number, name = manage(demo_environment, "shell", "-c", _PHONES).split()
+    queue, number, name = manage(demo_environment, "shell", "-v", "0", "-c", _PHONES).split()
     return {"secret": secret, "queue": queue, "number": number, "queue_name": name.replace("_", " ")}
 
 
@@ -115,7 +115,7 @@ def test_a_screen_on_one_worker_hears_a_call_reported_to_the_other(demo_environm
     from websockets.sync.client import connect
 
     first, second = two_workers
-    session = manage(demo_environment, "shell", "-c", _SESSION.format(username="nh.supervisor")).split()[-1]
+    session = manage(demo_environment, "shell", "-v", "0", "-c", _SESSION.format(username="nh.supervisor")).split()[-1]
     ws_url = second.replace("http://", "ws://") + "/ws/wallboard/nordhordland/"
     with connect(ws_url, additional_headers={"Cookie": f"sessionid={session}", "Origin": second}) as screen:
         before = json.loads(screen.recv(timeout=10))["snapshot"]
@@ -162,7 +162,7 @@ def test_the_wallboard_updates_live_while_an_agent_answers_a_simulated_call_and_
 ):
     from tests.browser.conftest import axe_violations
 
-    code = manage(demo_environment, "shell", "-c", _ONLY_NH_AGENT_ANSWERS).split()[-1]
+    code = manage(demo_environment, "shell", "-v", "0", "-c", _ONLY_NH_AGENT_ANSWERS).split()[-1]
     sign_in(page, "nh.supervisor")
     page.goto("/telephony/wallboard/?center=nordhordland")
     page.wait_for_selector("[data-wallboard][data-live='true']")

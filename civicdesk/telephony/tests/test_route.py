@@ -217,3 +217,20 @@ def test_a_step_leading_to_a_closed_branch_only_closes_that_branch(phone_world, 
 
     assert (closed["closed"], closed["announcement"]) == (True, "Skulekontoret er stengt.")
     assert (open_["closed"], open_["agent"]) == (False, "1001")
+
+
+def test_the_phone_systems_token_needs_only_telephony_write_to_route(phone_world):
+    _token, secret = organisation_services.api_token_create(
+        actor=SYSTEM, name="pbx", permissions=["read", "telephony:write"], center=phone_world.center
+    )
+    available(phone_world, "1001")
+
+    status, answer = ask(
+        Client(HTTP_AUTHORIZATION=f"Bearer {secret}"),
+        call_id="only-telephony",
+        dialed_number="+4757786000",
+        caller_number="+4791234567",
+        ivr_choice="1",
+    )
+
+    assert (status, answer["agent"]) == (200, "1001")
