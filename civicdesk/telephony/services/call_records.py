@@ -5,12 +5,14 @@ call rows and queue visits written back, a statement or two for the whole batch.
 # ruff: noqa: S608 - the SQL is built from model metadata (quoted table and column names), never from input
 
 import json
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import reduce
 
 from django.db import connections, router
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from civicdesk.contacts import services as contact_services
@@ -69,6 +71,25 @@ def execute(model, sql: str, params: list) -> list[tuple]:
     with connections[router.db_for_write(model)].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
+
+
+def rows_source(model, columns: list[str], rows: list[list]) -> tuple[str, list]:
+    """``rows`` as a table ``v`` with columns ``c0``, ``c1`` … typed as the model's ``columns`` (a field may be
+    named twice), to select from: a JSON parameter on PostgreSQL, VALUES elsewhere."""
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(column) for column in columns]
+    if connection.vendor == "postgresql":
+        record = ", ".join(f"c{n} {field.db_type(connection)}" for n, field in enumerate(fields))
+        data = json.dumps([{f"c{n}": _json_value(value) for n, value in enumerate(values)} for values in rows])
+        return f"jsonb_to_recordset(%s::jsonb) AS v({record})", [data]
+    named = ", ".join(f"column{n + 1} AS c{n}" for n in range(len(fields)))
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [
+        field.get_db_prep_value(value, connection=connection, prepared=False)
+        for values in rows
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return f"(SELECT {named} FROM (VALUES {', '.join([row] * len(rows))})) AS v", params
 
 
 @dataclass
@@ -283,48 +304,61 @@ def _dialable(number: str) -> bool:
 
 
 def _repeat_flags(center: ServiceCenter, folded: dict[str, FoldedCall], held: dict[str, _Held]) -> dict[str, bool]:
-    """Which calls are the caller calling again (the same number started a call to the centre within
-    ``REPEAT_WINDOW`` before), for the touched calls; calls after them whose answer changes are updated here.
-    Nothing is read when no touched call's number or start changed."""
+    """Which touched calls are the caller calling again (the same number started a call to the centre within
+    ``REPEAT_WINDOW`` before), in one query that answers per call, however often the number called; calls that
+    started after one of them within the window are marked too (a late report of an earlier call). Nothing is
+    read when no touched call's number or start changed. A call is not unmarked when the earlier call turns out
+    to have started earlier still: the window is kept from its start as first known."""
     changed = {
-        call_id: f
+        call_id
         for call_id, f in folded.items()
         if _dialable(f.caller_number)
         and (held[call_id].is_new or (f.caller_number, f.started_at) != held[call_id].repeat_key)
     }
     if not changed:
         return {}
-    starts = [f.started_at for f in changed.values()] + [held[c].started_at for c in changed]
-    rows = Call.objects.filter(
-        center=center,
-        caller_number__in={f.caller_number for f in changed.values()},
-        started_at__gte=min(starts) - REPEAT_WINDOW,
-        started_at__lte=max(starts) + REPEAT_WINDOW,
-    ).values_list("pk", "call_id", "caller_number", "started_at", "is_repeat")
-    timeline: dict[str, dict[str, datetime]] = defaultdict(dict)
-    stored = {}
-    for pk, call_id, caller, started_at, is_repeat in rows:
-        if call_id not in folded:
-            timeline[caller][call_id] = started_at
-            stored[call_id] = (pk, caller, started_at, is_repeat)
-    for call_id, f in folded.items():
-        if _dialable(f.caller_number):
-            timeline[f.caller_number][call_id] = f.started_at
-
-    def repeat(caller: str, call_id: str, started_at: datetime) -> bool:
-        return any(
-            other != call_id and started_at - REPEAT_WINDOW <= at < started_at for other, at in timeline[caller].items()
-        )
-
-    flags = {call_id: repeat(f.caller_number, call_id, f.started_at) for call_id, f in changed.items()}
-    # Calls that started just after a changed call may have become (or stopped being) repeats.
-    windows = [(f.caller_number, s) for c, f in changed.items() for s in (f.started_at, held[c].started_at)]
-    for call_id, (pk, caller, started_at, is_repeat) in stored.items():
-        if any(c == caller and s < started_at <= s + REPEAT_WINDOW for c, s in windows):
-            flag = repeat(caller, call_id, started_at)
-            if flag != is_repeat:
-                Call.objects.filter(pk=pk).update(is_repeat=flag)
+    numbers = {folded[call_id].caller_number for call_id in changed}
+    asked = [call_id for call_id, f in folded.items() if f.caller_number in numbers]
+    rows = [
+        [call_id, f.caller_number, f.started_at - REPEAT_WINDOW, f.started_at, f.started_at + REPEAT_WINDOW]
+        for call_id in asked
+        for f in (folded[call_id],)
+    ]
+    source, params = rows_source(Call, ["call_id", "caller_number", "started_at", "started_at", "started_at"], rows)
+    table = connections[router.db_for_write(Call)].ops.quote_name(Call._meta.db_table)
+    same_caller = f"SELECT 1 FROM {table} c WHERE c.center_id = %s AND c.caller_number = v.c1 AND c.call_id <> v.c0"
+    sql = (
+        f"SELECT v.c0, EXISTS ({same_caller} AND c.started_at >= v.c2 AND c.started_at < v.c3), "
+        f"EXISTS ({same_caller} AND c.started_at > v.c3 AND c.started_at <= v.c4 AND NOT c.is_repeat) FROM {source}"
+    )
+    # The rows of this batch's new calls hold no number yet: among themselves the calls are compared here.
+    flags, later = {call_id: _earlier_among(folded, call_id) for call_id in asked}, []
+    for call_id, earlier, unmarked_after in execute(Call, sql, [center.pk, center.pk, *params]):
+        flags[call_id] = flags[call_id] or bool(earlier)
+        if unmarked_after:
+            f = folded[call_id]
+            later.append(
+                Q(
+                    caller_number=f.caller_number,
+                    started_at__gt=f.started_at,
+                    started_at__lte=f.started_at + REPEAT_WINDOW,
+                )
+            )
+    if later:
+        Call.objects.filter(center=center, is_repeat=False).filter(reduce(operator.or_, later)).exclude(
+            call_id__in=folded
+        ).update(is_repeat=True)
     return flags
+
+
+def _earlier_among(folded: dict[str, FoldedCall], call_id: str) -> bool:
+    f = folded[call_id]
+    return any(
+        other != call_id
+        and g.caller_number == f.caller_number
+        and f.started_at - REPEAT_WINDOW <= g.started_at < f.started_at
+        for other, g in folded.items()
+    )
 
 
 def _contacts_opened(

@@ -213,3 +213,17 @@ def test_hidden_numbers_are_never_repeats(phone_world, system):
         phone_world, system, [offered("a", caller_number="anonymous"), offered("b", s=60, caller_number="anonymous")]
     )
     assert not Call.objects.filter(is_repeat=True).exists()
+
+
+def test_a_caller_calling_twice_within_one_batch_is_recognised(phone_world, system):
+    caller = {"caller_number": "+4790000001"}
+    record(phone_world, system, [offered("again", s=600, **caller), offered("first", s=0, **caller)])
+    assert dict(Call.objects.values_list("call_id", "is_repeat")) == {"first": False, "again": True}
+
+
+def test_a_caller_with_many_earlier_calls_is_checked_in_one_query(phone_world, system, django_assert_max_num_queries):
+    caller = {"caller_number": "+4790000001"}
+    record(phone_world, system, [offered(f"c{n}", s=n, **caller) for n in range(50)])
+    with django_assert_max_num_queries(14):  # as any first event of a call (see test_events_api)
+        record(phone_world, system, [offered("next", s=120, **caller)])
+    assert Call.objects.get(call_id="next").is_repeat
