@@ -24,9 +24,9 @@ __all__ = ["CANDIDATES", "RESERVE_FOR", "candidates", "reserve", "staffed"]
 RESERVE_FOR = dt.timedelta(seconds=20)  # how long an offered agent is kept for the call before others may have them
 CANDIDATES = 5  # rows read per attempt: the best, and a few to fall back on if another decision reserved it first
 STAFFED_KEEP_S = 10
-# How many are on the phones for a queue: an estimate for the expected wait, counted at most every
-# STAFFED_KEEP_S seconds per process (with hundreds of agents it is the one costly count, and waiting calls
-# ask for it often).
+# How many are on the phones for each queue and language: an estimate for the expected wait, counted for the
+# whole centre at most every STAFFED_KEEP_S seconds per process (with hundreds of agents it is the one costly
+# count, and waiting calls ask for it often).
 STAFFED = Memo("routing-staffed")
 
 # Stand-ins the statements are built with, and swapped for each decision's values.
@@ -137,10 +137,21 @@ def staffed(*, queue: Queue, language: str, at: dt.datetime, widened: bool) -> i
     """How many agents are on the phones for the queue and language (free, on a call or in wrap-up): what the
     expected wait is divided by."""
     bucket = int(time.monotonic() // STAFFED_KEEP_S)
+    key = (queue.center_id, widened, bool(language), bucket)
+    counts = STAFFED.get(key, lambda: _staffed_counts(queue.center_id, at, widened=widened, by_language=bool(language)))
+    return counts.get((queue.skill_id, language), 0)
+
+
+def _staffed_counts(center_id: int, at: dt.datetime, *, widened: bool, by_language: bool) -> dict:
+    """Agents on the phones in the centre by (skill, language), or by (skill, "") in any language: one grouped
+    query for every queue of the centre at once."""
     states = [AgentState.AVAILABLE, AgentState.ON_CALL, AgentState.WRAP_UP]
-    return STAFFED.get(
-        (queue.pk, language, widened, bucket),
-        lambda: (
-            _matching(queue.center_id, queue.skill_id, language, at, widened=widened).filter(state__in=states).count()
-        ),
+    on_duty = _on_duty_q(at)
+    agents = Agent.objects.filter(center_id=center_id, state__in=states).filter(
+        on_duty | Q(is_reinforcement=True) if widened else on_duty
     )
+    if by_language:
+        rows = agents.values_list("skills__skill_id", "languages__language").annotate(n=Count("pk")).order_by()
+        return {(skill_id, language): n for skill_id, language, n in rows}
+    rows = agents.values_list("skills__skill_id").annotate(n=Count("pk")).order_by()
+    return {(skill_id, ""): n for skill_id, n in rows}

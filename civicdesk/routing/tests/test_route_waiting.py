@@ -76,3 +76,15 @@ def test_an_agent_found_means_no_wait(phone_world, make_available, route, t0):
     make_available("1001", t0)
     decision = route("building", t0 + timedelta(seconds=5), waiting_ahead=2)
     assert (decision.position, decision.expected_wait_s, decision.offer_callback) == (None, 0, False)
+
+
+def test_a_queue_that_answers_in_any_language_counts_every_agent_on_its_phones(phone_world, supervisor, route, t0):
+    services.queue_update(actor=supervisor, queue=phone_world.queues["switchboard"], languages=[])
+    _on_call(phone_world, "1001", t0)
+    _on_call(phone_world, "1003", t0)
+    decision = route("switchboard", t0 + timedelta(seconds=30), language="")
+    # 2 agents with the switchboard skill on the phones, 180 s a call: 1 × 180 ÷ 2 = 90 s.
+    assert (decision.position, decision.expected_wait_s) == (1, 90)
+    assert decision.reasons == [
+        "No agent free (2 on the phones with skill switchboard); position 1, expected wait 90 s at 180 s a call."
+    ]
