@@ -271,7 +271,10 @@ def _seconds_given(value) -> bool:
 
 def _insert_new(center: ServiceCenter, rows: list[tuple[CallEventIn, dict]]) -> set[str]:
     """INSERT the events whose id the centre does not have yet; the ids that were new. One statement per 500
-    events; a concurrent request that inserts the same id first simply wins (ON CONFLICT DO NOTHING)."""
+    events; a concurrent request that inserts the same id first simply wins (ON CONFLICT DO NOTHING, after
+    waiting for it to commit). In the order of their ids, so that two requests with some of the same events
+    wait for each other one way only, never crosswise."""
+    rows = sorted(rows, key=lambda row: row[0].event_id)
     columns = ["center", "event_id", "call_id", "type", "at", "data", "received_at"]
     now = timezone.now()
     new: set[str] = set()
