@@ -10,13 +10,12 @@ the (agent, skill) and (agent, language) unique indexes and ``shift_agent_start`
 agents, not the agents online."""
 
 import datetime as dt
-import time
 
 from django.db import connections, router
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Value, When, Window
 
-from civicdesk.lib.memo import Memo
 from civicdesk.routing.models import Agent, AgentLanguage, AgentState, Duty, DutyShift, Queue
+from civicdesk.routing.selectors.handling import EstimateMemo
 from civicdesk.routing.services.rota import MAX_SHIFT
 
 __all__ = ["CANDIDATES", "RESERVE_FOR", "candidates", "reserve", "staffed"]
@@ -27,7 +26,7 @@ STAFFED_KEEP_S = 10
 # How many are on the phones for each queue and language: an estimate for the expected wait, counted for the
 # whole centre at most every STAFFED_KEEP_S seconds per process (with hundreds of agents it is the one costly
 # count, and waiting calls ask for it often).
-STAFFED = Memo("routing-staffed")
+STAFFED = EstimateMemo("routing-staffed", keep_s=STAFFED_KEEP_S)
 
 # Stand-ins the statements are built with, and swapped for each decision's values.
 _CENTER, _SKILL, _PREFER = -7_000_001, -7_000_002, -7_000_003
@@ -136,8 +135,7 @@ def reserve(agent: Agent, call_id: str, at: dt.datetime) -> bool:
 def staffed(*, queue: Queue, language: str, at: dt.datetime, widened: bool) -> int:
     """How many agents are on the phones for the queue and language (free, on a call or in wrap-up): what the
     expected wait is divided by."""
-    bucket = int(time.monotonic() // STAFFED_KEEP_S)
-    key = (queue.center_id, widened, bool(language), bucket)
+    key = (queue.center_id, widened, bool(language))
     counts = STAFFED.get(key, lambda: _staffed_counts(queue.center_id, at, widened=widened, by_language=bool(language)))
     return counts.get((queue.skill_id, language), 0)
 
