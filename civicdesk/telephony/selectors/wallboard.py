@@ -2,7 +2,6 @@
 today's figures per queue and per municipality (lost calls, service level), and the open alerts."""
 
 import datetime as dt
-import zoneinfo
 
 from django.db.models import Count, Min
 from django.utils import timezone
@@ -11,20 +10,13 @@ from django.utils.translation import gettext as _
 from civicdesk.lib.errors import NotFound
 from civicdesk.organisations import access
 from civicdesk.organisations.access import Actor
-from civicdesk.organisations.models import Municipality, ServiceCenter
+from civicdesk.organisations.models import ServiceCenter
 from civicdesk.routing import selectors as routing_selectors
 from civicdesk.routing.models import LOGGED_IN_STATES, Agent, AgentState, Duty, DutyShift, Queue, QueueAlert
 from civicdesk.telephony.models import QueueVisit, VisitOutcome
 from civicdesk.telephony.selectors.stats import call_stats
 
-__all__ = ["center_time_zone", "wallboard_snapshot"]
-
-
-def center_time_zone(center: ServiceCenter) -> zoneinfo.ZoneInfo:
-    """The centre's clock: that of the first municipality it serves (centres keep no time zone of their own)."""
-    ids = sorted(access.current_member_ids([center.pk]))
-    zone = Municipality.objects.filter(pk__in=ids[:1]).values_list("time_zone", flat=True).first()
-    return zoneinfo.ZoneInfo(zone or "Europe/Oslo")
+__all__ = ["wallboard_snapshot"]
 
 
 def _seconds(since, now) -> int:
@@ -37,7 +29,7 @@ def wallboard_snapshot(*, actor: Actor, center: ServiceCenter, at: dt.datetime |
     if not access.works_at(actor, center):
         raise NotFound(_("Not found."))
     now = at or timezone.now()
-    zone = center_time_zone(center)
+    zone = routing_selectors.center_time_zone(center)
     midnight = dt.datetime.combine(now.astimezone(zone).date(), dt.time(), tzinfo=zone)
     queues = list(
         access.visible(actor, Queue.objects.filter(center=center, is_active=True, channel="phone")).order_by("name")

@@ -4,7 +4,6 @@ queue), and civicdesk answers with the agent, or the caller's place in the queue
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
 from django.db.models import Count, DateTimeField, Min, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -179,22 +178,20 @@ def call_route(
             + (f", answered by {last_agent.code}." if last_agent else ".")
         )
     ahead, longest_wait_s = _waiting(actor, queue=queue, call_id=call_id, at=at)
-    # Only the decision writes (the agent kept, alerts): the reads above stay outside the transaction, where
-    # the memos of memberships and municipalities they use are kept for the next call (lib/memo).
-    with transaction.atomic():
-        # The phone system's right to route this municipality's calls was checked above (telephony:write of a
-        # centre serving it); keeping an agent for the call is the router's part of that, not a change to the
-        # rota or the agents that routing:write would be needed for.
-        decision = routing_services.route(
-            actor=access.SYSTEM,
-            queue=queue,
-            language=language,
-            call_id=call_id,
-            waiting_ahead=ahead,
-            longest_wait_s=longest_wait_s,
-            at=at,
-            prefer_agent=last_agent,
-        )
+    # The phone system's right to route this municipality's calls was checked above (telephony:write of a
+    # centre serving it); keeping an agent for the call is the router's part of that, not a change to the
+    # rota or the agents that routing:write would be needed for. Outside a transaction: the router's writes
+    # are single statements, and its estimates and the memos the reads above use stay kept for the next call.
+    decision = routing_services.route(
+        actor=access.SYSTEM,
+        queue=queue,
+        language=language,
+        call_id=call_id,
+        waiting_ahead=ahead,
+        longest_wait_s=longest_wait_s,
+        at=at,
+        prefer_agent=last_agent,
+    )
     return RouteAnswer(
         agent=decision.agent,
         queue=queue,

@@ -9,8 +9,8 @@ from django.utils import timezone
 from civicdesk.organisations import services as organisation_services
 from civicdesk.organisations.access import SYSTEM, Permission
 from civicdesk.organisations.models import ApiToken, ServiceCenter
+from civicdesk.routing.selectors import center_time_zone
 from civicdesk.telephony.models import IVRNode
-from civicdesk.telephony.selectors.wallboard import center_time_zone
 from civicdesk.telephony.simulator.callers import NORDHORDLAND, PATTERNS, CallerPattern, CallerSource
 from civicdesk.telephony.simulator.history import QueueStaff, history_events
 from civicdesk.telephony.simulator.lines import PhoneLine
