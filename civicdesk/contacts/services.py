@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.contacts import identity
-from civicdesk.contacts.models import Contact, Outcome, Person
+from civicdesk.contacts.models import Channel, Contact, Outcome, Person
 from civicdesk.lib.errors import Invalid, clean_fields
 from civicdesk.lib.insert import insert, insert_many, insert_together
 from civicdesk.organisations import access, audit
@@ -167,6 +167,109 @@ def _contact_log_with_person(actor: Actor, contact: Contact, checked: CallerDeta
     insert_many([Contact.topics.through(contact_id=contact.pk, topic_id=topic.pk) for topic in contact.logged_topics])
     audit.record(actor=actor, action="contact.log", obj=contact, details=details)
     return contact
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactOpening:
+    """A phone contact to open for ``handled_by`` (the agent who answered), known by the phone system's
+    ``external_id``; ``topics`` a first guess, ``caller_phone`` the number the phone system sent."""
+
+    municipality: Municipality
+    center: ServiceCenter | None = None
+    handled_by: User | None = None
+    topics: tuple[Topic, ...] | list[Topic] = ()
+    language: str = ""
+    caller_phone: str = ""
+    started_at: datetime
+    external_id: str
+
+
+@transaction.atomic
+def contacts_open(*, actor: Actor, openings: list[ContactOpening]) -> dict[str, int]:
+    """Open many phone contacts at once, outcome open, each in the contact log of the one who handled it (the
+    audit names them, else the actor), by the rules of ``contact_log``: the actor may add contacts to each
+    municipality, and an external id is opened once per municipality on the phone channel (one already there
+    is kept as it is). A caller's number that is not a phone number of the municipality's country is left
+    out: the phone system sends what it got. The contacts' ids by external id. A few statements for any
+    number of contacts: the ones already there, the contacts, their topics and their audit events."""
+    if not openings:
+        return {}
+    municipalities = {opening.municipality.pk: opening.municipality for opening in openings}
+    for municipality in municipalities.values():
+        access.require_add(actor, Contact, municipality)
+    wanted: dict[tuple[int, str], tuple[Contact, ContactOpening]] = {}
+    for index, opening in enumerate(openings):
+        if not opening.external_id:
+            raise Invalid(_("Say which call the contact is about."), field=f"{index}.external_id")
+        key = (opening.municipality.pk, opening.external_id)
+        if key not in wanted:
+            wanted[key] = (_opened_contact(index, opening), opening)
+    for attempt in range(2):
+        ids = _phone_contacts_known(wanted)
+        new = [(contact, opening) for key, (contact, opening) in wanted.items() if key not in ids]
+        try:
+            with transaction.atomic():  # a contact opened by a concurrent request meanwhile: look again, once
+                insert_many([contact for contact, _opening in new])
+            break
+        except IntegrityError:
+            if attempt:
+                raise
+    insert_many(
+        [
+            Contact.topics.through(contact_id=contact.pk, topic_id=topic.pk)
+            for contact, opening in new
+            for topic in opening.topics
+        ]
+    )
+    details = {"outcome": Outcome.OPEN, "channel": Channel.PHONE}
+    insert_many(
+        [
+            audit.event(actor=opening.handled_by or actor, action="contact.log", obj=contact, details=details)
+            for contact, opening in new
+        ]
+    )
+    ids.update(((contact.municipality_id, contact.external_id), contact.pk) for contact, _opening in new)
+    return {external_id: pk for (_municipality, external_id), pk in ids.items()}
+
+
+def _opened_contact(index: int, opening: ContactOpening) -> Contact:
+    """The contact as ``contact_log`` would open it, its field rules checked (``Invalid`` names the opening)."""
+    municipality = opening.municipality
+    phone = opening.caller_phone.strip()
+    try:
+        phone = identity.phone_normalise(phone, municipality.country) if phone else ""
+    except identity.IdentityError:
+        phone = ""
+    contact = Contact(
+        municipality=municipality,
+        center=opening.center,
+        channel=Channel.PHONE,
+        language=opening.language or municipality.language,
+        outcome=Outcome.OPEN,
+        started_at=opening.started_at,
+        handled_by=opening.handled_by,
+        caller_phone=phone,
+        external_id=opening.external_id,
+    )
+    try:
+        _check_topics(opening.topics, municipality)
+        clean_fields(
+            contact,
+            exclude=["municipality", "person", "handled_by", "center", "forwarded_to_team", "forwarded_to_person"],
+        )
+    except Invalid as error:
+        raise Invalid(error.message, field=f"{index}.{error.field}") from None
+    return contact
+
+
+def _phone_contacts_known(wanted: dict[tuple[int, str], tuple]) -> dict[tuple[int, str], int]:
+    """The phone contacts already there for the (municipality, external id) pairs: one query."""
+    rows = Contact.objects.filter(
+        channel=Channel.PHONE,
+        municipality_id__in={municipality for municipality, _ in wanted},
+        external_id__in={external_id for _, external_id in wanted},
+    ).values_list("municipality_id", "external_id", "pk")
+    return {(m, e): pk for m, e, pk in rows if (m, e) in wanted}
 
 
 def _check_topics(topics, municipality: Municipality) -> None:

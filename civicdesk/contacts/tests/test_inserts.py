@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from civicdesk.contacts.models import Contact
-from civicdesk.lib.insert import insert, insert_together
+from civicdesk.lib.insert import insert, insert_many, insert_together
 from civicdesk.organisations import audit
 from civicdesk.organisations.models import AuditEvent, Topic
 
@@ -22,6 +22,15 @@ def test_insert_stores_the_row_as_save_would(gulen):
     stored = Contact.objects.get(pk=contact.pk)
     assert (stored.summary, stored.municipality_id, stored.outcome) == ("Asked about waste", gulen.pk, "open")
     assert stored.created_at is not None and stored.updated_at is not None  # auto_now(_add) filled in
+
+
+def test_insert_many_stores_the_rows_in_one_go_and_sets_each_key(gulen):
+    contacts = [_contact(gulen) for _ in range(3)]
+    for number, contact in enumerate(contacts):
+        contact.summary = f"Asked {number}"
+    insert_many(contacts)
+    stored = Contact.objects.in_bulk([contact.pk for contact in contacts])
+    assert [stored[contact.pk].summary for contact in contacts] == ["Asked 0", "Asked 1", "Asked 2"]
 
 
 def test_insert_together_links_the_rows_to_the_new_one(gulen, system):
