@@ -119,6 +119,7 @@ class _ServiceLine:
                 ivr_choice=e.get("ivr_choice", ""),
                 agent=e.get("agent", ""),
                 language=e.get("language", ""),
+                data=e.get("data", {}),
             )
             for e in events
         ]

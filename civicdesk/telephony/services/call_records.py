@@ -16,10 +16,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from civicdesk.contacts import services as contact_services
-from civicdesk.contacts.models import Channel, Outcome
-from civicdesk.contacts.services import CallerDetails
-from civicdesk.lib.errors import Invalid
+from civicdesk.contacts.services import ContactOpening
 from civicdesk.organisations import reference
+from civicdesk.organisations.access import SYSTEM
 from civicdesk.organisations.models import ServiceCenter, Topic, User
 from civicdesk.routing.models import Agent
 from civicdesk.telephony.adapters import CallEventIn, EventType
@@ -381,7 +380,7 @@ def _contacts_opened(
     users = User.objects.in_bulk({agents[f.answering_agent_id].user_id for f in wanted.values()})
     municipalities = {m.pk: m for m in reference.municipalities_by_id({f.municipality_id for f in wanted.values()})}
     topics = _queue_topics({f.visits[0].queue_id for f in wanted.values() if f.visits})
-    opened = {}
+    openings = []
     for call_id, f in wanted.items():
         user, municipality = users.get(agents[f.answering_agent_id].user_id), municipalities.get(f.municipality_id)
         if user is None or municipality is None:
@@ -391,8 +390,20 @@ def _contacts_opened(
             for topic in topics.get(f.visits[0].queue_id if f.visits else None, [])
             if topic.municipality_id in (None, municipality.pk)
         ]
-        opened[call_id] = _contact_open(user, municipality, center, call_id, f, guess)
-    return opened
+        openings.append(
+            ContactOpening(
+                municipality=municipality,
+                center=center,
+                handled_by=user,  # the contact is theirs, in their contact log
+                topics=guess,
+                language=f.language,
+                caller_phone=f.caller_number if _dialable(f.caller_number) else "",
+                started_at=f.answered_at,
+                external_id=call_id,
+            )
+        )
+    # The phone system opens them for its agents: the centre's, for the municipalities it serves.
+    return contact_services.contacts_open(actor=SYSTEM, openings=openings)
 
 
 def _queue_topics(queue_ids: set[int]) -> dict[int, list[Topic]]:
@@ -402,24 +413,3 @@ def _queue_topics(queue_ids: set[int]) -> dict[int, list[Topic]]:
         for topic in Topic.objects.filter(queues__pk__in=queue_ids, is_active=True).annotate(queue_pk=F("queues__pk")):
             found[topic.queue_pk].append(topic)
     return found
-
-
-def _contact_open(user: User, municipality, center, call_id: str, f: FoldedCall, topics) -> int:
-    caller = CallerDetails(phone=f.caller_number) if _dialable(f.caller_number) else CallerDetails()
-    arguments = {
-        "actor": user,  # the contact is theirs: contact_log takes the one who handled it from the actor
-        "municipality": municipality,
-        "channel": Channel.PHONE,
-        "topics": topics,
-        "language": f.language,
-        "outcome": Outcome.OPEN,
-        "started_at": f.answered_at,
-        "center": center,
-        "external_id": call_id,
-    }
-    try:
-        return contact_services.contact_log(caller=caller, **arguments).pk
-    except Invalid as error:
-        if error.field != "phone":
-            raise
-        return contact_services.contact_log(**arguments).pk  # a number the caller's country does not know

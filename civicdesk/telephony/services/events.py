@@ -310,24 +310,11 @@ def _agents_follow(
     if not moves:
         return
     agents = lookups.agents_by_pk(center)
-    # Where each agent stands now, read once and locked in one order (so two batches about the same agents
-    # never wait for each other crosswise): reports routing would ignore (older than the agent's state, or the
-    # state the agent is in for the same call) are not sent at all, so an import of old calls costs nothing
-    # here. Routing still decides each report it gets.
-    now = {
-        pk: [state, since, call_id]
-        for pk, state, since, call_id in routing_selectors.agent_list(actor=SYSTEM, center=center)
-        .filter(pk__in={m[1] for m in moves})
-        .prefetch_related(None)
-        .order_by("pk")
-        .select_for_update()
-        .values_list("pk", "state", "state_since", "current_call")
-    }
-    for at, agent_id, state, _event_id, call_id in sorted(moves, key=lambda m: (m[0], m[3])):
-        agent, known = agents.get(agent_id), now.get(agent_id)
-        if agent is None or known is None or at < known[1]:
-            continue
-        if known[0] == state and (state != AgentState.ON_CALL or known[2] == call_id):
-            continue
-        routing_services.agent_phone_event(actor=SYSTEM, agent=agent, state=state, at=at, call_id=call_id)
-        known[:] = [state, at, call_id if state != AgentState.AVAILABLE else ""]
+    # Routing locks the agents once, in one order (two batches about the same agents never wait for each other
+    # crosswise), and decides every report in memory: what is older than an agent's state is ignored.
+    reports = [
+        routing_services.AgentReport(agents[agent_id], state, at, call_id)
+        for at, agent_id, state, _event_id, call_id in sorted(moves, key=lambda m: (m[0], m[3]))
+        if agent_id in agents
+    ]
+    routing_services.agent_phone_events(actor=SYSTEM, reports=reports)
