@@ -121,8 +121,8 @@ def live_simulator(
 
 def serve_helpers(url: str) -> list[list[str]]:
     """What ``manage.py serve`` starts beside the demo server: a simulated phone system for each centre with
-    public numbers (``CIVICDESK_PHONE_SIMULATOR``, on in the demo), ringing four times as often as the
-    pattern says and at any hour, so a demo with few agents is lively whenever it runs."""
+    public numbers (``CIVICDESK_PHONE_SIMULATOR``, on in the demo), ringing at any hour so the demo is live
+    whenever it runs."""
     from django.conf import settings
 
     from civicdesk.telephony.models import PhoneNumber
@@ -132,8 +132,14 @@ def serve_helpers(url: str) -> list[list[str]]:
     centers = set()
     for municipality_id in PhoneNumber.objects.filter(is_active=True).values_list("municipality_id", flat=True):
         centers |= access_centers_serving({municipality_id})
-    slugs = ServiceCenter.objects.filter(pk__in=centers).order_by("slug").values_list("slug", flat=True)
-    return [["simulate_calls", "--center", slug, "--url", url, "--speed", "4", "--around-the-clock"] for slug in slugs]
+    helpers = []
+    for center in ServiceCenter.objects.filter(pk__in=centers).order_by("slug"):
+        # A small centre's few calls are sped up so the demo is lively; a large one rings as it would.
+        speed = "4" if pattern_of(center).calls_per_week < 1_000 else "1"
+        helpers.append(
+            ["simulate_calls", "--center", center.slug, "--url", url, "--speed", speed, "--around-the-clock"]
+        )
+    return helpers
 
 
 def access_centers_serving(municipality_ids: set[int]) -> set[int]:
