@@ -331,7 +331,10 @@ def _repeat_flags(center: ServiceCenter, folded: dict[str, FoldedCall], held: di
         f"EXISTS ({same_caller} AND c.started_at > v.c3 AND c.started_at <= v.c4 AND NOT c.is_repeat) FROM {source}"
     )
     # The rows of this batch's new calls hold no number yet: among themselves the calls are compared here.
-    flags, later = {call_id: _earlier_among(folded, call_id) for call_id in asked}, []
+    by_number: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
+    for call_id in asked:
+        by_number[folded[call_id].caller_number].append((call_id, folded[call_id].started_at))
+    flags, later = {call_id: _earlier_among(folded[call_id], call_id, by_number) for call_id in asked}, []
     for call_id, earlier, unmarked_after in execute(Call, sql, [center.pk, center.pk, *params]):
         flags[call_id] = flags[call_id] or bool(earlier)
         if unmarked_after:
@@ -350,13 +353,11 @@ def _repeat_flags(center: ServiceCenter, folded: dict[str, FoldedCall], held: di
     return flags
 
 
-def _earlier_among(folded: dict[str, FoldedCall], call_id: str) -> bool:
-    f = folded[call_id]
+def _earlier_among(f: FoldedCall, call_id: str, by_number: dict[str, list[tuple[str, datetime]]]) -> bool:
+    """Another call of the batch from the same number started within ``REPEAT_WINDOW`` before this one."""
     return any(
-        other != call_id
-        and g.caller_number == f.caller_number
-        and f.started_at - REPEAT_WINDOW <= g.started_at < f.started_at
-        for other, g in folded.items()
+        other != call_id and f.started_at - REPEAT_WINDOW <= started_at < f.started_at
+        for other, started_at in by_number[f.caller_number]
     )
 
 

@@ -88,8 +88,9 @@ def _recorded(center: ServiceCenter, unique: dict, received: int, lookups: "_Loo
         return EventsRecorded(0, duplicates, [])
     new_events = [unique[event_id] for event_id in unique if event_id in new_ids]
 
-    calls = call_records.calls_rebuilt(center, new_events, lookups.agents_by_pk(center), open_contacts)
-    _agents_follow(center, new_events, calls, new_ids, lookups)
+    agents = lookups.agents_by_pk(center)
+    calls = call_records.calls_rebuilt(center, new_events, agents, open_contacts)
+    _agents_follow(new_events, calls, new_ids, agents)
     if calls:
         call_ids = [call.call_id for call in calls]
         transaction.on_commit(lambda: calls_changed.send(sender=Call, center_id=center.pk, call_ids=call_ids))
@@ -292,7 +293,7 @@ def _insert_new(center: ServiceCenter, rows: list[tuple[CallEventIn, dict]]) -> 
 
 
 def _agents_follow(
-    center: ServiceCenter, new_events: list[tuple[CallEventIn, dict]], calls: list[Call], new_ids, lookups
+    new_events: list[tuple[CallEventIn, dict]], calls: list[Call], new_ids, agents: dict[int, Agent]
 ) -> None:
     """The agents' states the new events imply, oldest first: on call when answering, wrap-up when the call
     ended, and what ``agent.state`` events say. Routing ignores what is older than an agent's current state."""
@@ -309,7 +310,6 @@ def _agents_follow(
     ]
     if not moves:
         return
-    agents = lookups.agents_by_pk(center)
     # Routing locks the agents once, in one order (two batches about the same agents never wait for each other
     # crosswise), and decides every report in memory: what is older than an agent's state is ignored.
     reports = [
