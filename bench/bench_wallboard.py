@@ -21,9 +21,11 @@ ping itself as soon as the webhook answers (what the connection would do on comm
 
 Figures: ``fanout_p50_ms``, ``fanout_p99_ms``, ``fanout_max_ms`` from posting the event to each screen's
 update, over all screens and events (target: all 500 within 1,000 ms), ``within_1s_pct``, ``missed`` (no
-update within 5 s), ``webhook_ms`` (the webhook's answer, median), ``clients`` (screens still connected at
-the end), ``snapshot_chars`` (one snapshot's JSON) and ``client_cpu_pct`` (the client process's CPU while the
-events went out: near 100 % it would be its own bottleneck, and the times an upper bound).
+update within 5 s), ``first_screen_ms`` and ``last_screen_ms`` (per event, the first and the last screen's
+update; the median over the events), ``webhook_ms`` (the webhook's answer, median), ``clients`` (screens
+still connected at the end), ``snapshot_chars`` (one snapshot's JSON) and ``client_cpu_pct`` (the client
+process's CPU while the events went out: near 100 % it would be its own bottleneck, and the times an upper
+bound).
 """
 
 import json
@@ -142,7 +144,7 @@ async def main():
     await asyncio.sleep(1.0)
     base = max(w for s in seen for _, w in s[-1:])
     layer = get_channel_layer()
-    latencies, missed, webhook = [], 0, []
+    latencies, missed, webhook, firsts, lasts = [], 0, [], [], []
     usage, wall = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
     for number in range(1, events + 1):
         level = base + number
@@ -160,12 +162,17 @@ async def main():
             await asyncio.wait_for(done.wait(), TIMEOUT)
         except TimeoutError:
             pass
+        this_event = []
         for index in range(screens):
             times = [t for t, w in seen[index] if w >= level and t >= t0]
             if times:
-                latencies.append((min(times) - t0) * 1000)
+                this_event.append((min(times) - t0) * 1000)
             else:
                 missed += 1
+        latencies += this_event
+        if this_event:
+            firsts.append(min(this_event))
+            lasts.append(max(this_event))
         waiters.pop()
         await asyncio.sleep(max(0.0, t0 + spacing - time.monotonic()))
     after = resource.getrusage(resource.RUSAGE_SELF)
@@ -187,6 +194,8 @@ async def main():
         "clients": connected, "events": events, "p50": pct(50), "p99": pct(99),
         "max": latencies[-1] if latencies else 0.0, "missed": missed,
         "within_1s": 100 * sum(1 for v in latencies if v <= 1000) / (screens * events),
+        "first_ms": statistics.median(firsts) if firsts else 0.0,
+        "last_ms": statistics.median(lasts) if lasts else 0.0,
         "webhook_ms": statistics.median(webhook), "wired": wired, "snapshot_chars": sizes[0],
         "client_cpu_pct": 100 * client_cpu,
     }))
@@ -271,6 +280,8 @@ def run(duration: float) -> dict[str, float]:
         "fanout_max_ms": round(result["max"], 1),
         "within_1s_pct": round(result["within_1s"], 2),
         "missed": float(result["missed"]),
+        "first_screen_ms": round(result["first_ms"], 1),
+        "last_screen_ms": round(result["last_ms"], 1),
         "webhook_ms": round(result["webhook_ms"], 1),
         "webhook_wired": 1.0 if result["wired"] else 0.0,
         "snapshot_chars": float(result["snapshot_chars"]),
