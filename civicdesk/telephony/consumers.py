@@ -11,6 +11,7 @@ every ``RENEW_S`` so waiting times and wrap-up timers move on.
 import asyncio
 import json
 import logging
+import time
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -27,6 +28,9 @@ SETTLE_S = 0.1
 RENEW_S = 5.0
 
 
+_last_ping: dict[int, float] = {}
+
+
 def group_name(center_id: int) -> str:
     return f"wallboard.{center_id}"
 
@@ -34,6 +38,12 @@ def group_name(center_id: int) -> str:
 def wallboard_changed(center_id: int) -> None:
     """Tell every worker's hub for the centre that something on its wallboard changed (from sync code,
     after commit)."""
+    # One commit may announce a call and every agent it moved: the hubs wait SETTLE_S before reading anyway,
+    # so one ping per centre in that time tells them all of it (the rest would cost a broker round trip each).
+    now = time.monotonic()
+    if now - _last_ping.get(center_id, -1.0) < SETTLE_S / 2:
+        return
+    _last_ping[center_id] = now
     layer = get_channel_layer()
     if layer is None:
         return
