@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from civicdesk.organisations import access
 from civicdesk.organisations import services as organisation_services
 from civicdesk.organisations.access import SYSTEM, Permission
 from civicdesk.organisations.models import ApiToken, ServiceCenter
@@ -53,7 +54,7 @@ def queue_staff(center: ServiceCenter, *, on_phones: float = 1.0) -> list[QueueS
     past: every agent in the queue of their best skill, ``on_phones`` of them (a share) at a time."""
     digits = defaultdict(set)
     for digit, queue_key in IVRNode.objects.filter(
-        municipality_id__in=numbers_of_municipalities(center), queue__isnull=False
+        municipality_id__in=access.current_member_ids([center.pk]), queue__isnull=False
     ).values_list("digit", "queue__key"):
         if digit:
             digits[queue_key].add(digit)
@@ -68,12 +69,6 @@ def queue_staff(center: ServiceCenter, *, on_phones: float = 1.0) -> list[QueueS
         keep = max(1, math.ceil(len(agents) * on_phones))
         staff.append(QueueStaff(key=key, digits=tuple(sorted(digits[key])), agents=tuple(agents[:keep])))
     return staff
-
-
-def numbers_of_municipalities(center: ServiceCenter) -> set[int]:
-    from civicdesk.organisations import access
-
-    return access.current_member_ids([center.pk])
 
 
 def history_send(
@@ -131,7 +126,7 @@ def serve_helpers(url: str) -> list[list[str]]:
         return []
     centers = set()
     for municipality_id in PhoneNumber.objects.filter(is_active=True).values_list("municipality_id", flat=True):
-        centers |= access_centers_serving({municipality_id})
+        centers |= access.centers_serving_ids({municipality_id})
     helpers = []
     for center in ServiceCenter.objects.filter(pk__in=centers).order_by("slug"):
         # A small centre's few calls are sped up so the demo is lively; a large one rings as it would.
@@ -140,9 +135,3 @@ def serve_helpers(url: str) -> list[list[str]]:
             ["simulate_calls", "--center", center.slug, "--url", url, "--speed", speed, "--around-the-clock"]
         )
     return helpers
-
-
-def access_centers_serving(municipality_ids: set[int]) -> set[int]:
-    from civicdesk.organisations import access
-
-    return access.centers_serving_ids(municipality_ids)
