@@ -97,6 +97,8 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # Statements are prepared only where asked for (civicdesk/lib/prepared.py), never by count.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer and rate limits; in-process equivalents when it is not configured ---------

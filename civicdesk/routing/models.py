@@ -137,7 +137,14 @@ class Agent(models.Model):
         verbose_name = _("agent")
         verbose_name_plural = _("agents")
         constraints = [models.UniqueConstraint(fields=["center", "code"], name="agent_code_unique_in_center")]
-        indexes = [models.Index(fields=["center", "state", "idle_since"], name="agent_available")]
+        indexes = [
+            # The router's walk: the free agents, longest idle first (services/candidates.py).
+            models.Index(
+                fields=["center", "idle_since"],
+                name="agent_ready",
+                condition=models.Q(state__in=["available", "wrap_up"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.code})"

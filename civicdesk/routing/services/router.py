@@ -1,7 +1,8 @@
 """The router: which agent takes an offered call, or where the caller is in the queue and for how long.
 
-A decision that finds an agent is one query for the free candidates (with how many there are) and one
-conditional UPDATE that keeps the chosen one for the call (``candidates.py``). Without an agent it adds the
+A decision that finds an agent is one query for the best few free candidates (two or three with the
+caller's last agent or the reinforcements) and one conditional UPDATE that keeps the chosen one for the call
+(``candidates.py``). Without an agent it adds the
 count of agents on the phones for the queue and the recent handling time, both kept for a few seconds per
 process; open alerts come from a memo."""
 
@@ -36,7 +37,7 @@ class RouteDecision:
     offer_callback: bool
     widened: bool
     reasons: list[str] = field(default_factory=list)
-    eligible: int = 0
+    eligible: int = 0  # the free agents who fitted, counted up to CANDIDATES (the router reads no more)
 
 
 def _require_router(actor: Actor, queue: Queue) -> None:
@@ -111,7 +112,7 @@ def route(
         )
         for row in rows:
             if reserve(row, call_id, at):
-                return _chosen(row, reasons, filters, at, widened=widened, prefer_agent=prefer_agent)
+                return _chosen(row, len(rows), reasons, filters, at, widened=widened, prefer_agent=prefer_agent)
         if len(rows) < CANDIDATES:
             break  # every free agent was taken by decisions running beside this one
     eligible = 0  # (any free agent would have been chosen)
@@ -145,6 +146,7 @@ def route(
 
 def _chosen(
     agent: Agent,
+    eligible: int,
     reasons: list[str],
     filters: str,
     at: datetime,
@@ -152,7 +154,6 @@ def _chosen(
     widened: bool,
     prefer_agent: Agent | None,
 ) -> RouteDecision:
-    eligible = int(agent.eligible)
     idle_s = max(0, round((at - agent.idle_since).total_seconds())) if agent.idle_since else 0
     why = f"idle {idle_s} s, level {agent.level}"
     if prefer_agent is not None and agent.pk == prefer_agent.pk:
@@ -161,8 +162,11 @@ def _chosen(
         reasons.append(f"{prefer_agent.code} (the caller's last agent) is not free.")
     if widened and not getattr(agent, "on_phone_duty", True):
         why = f"reinforcement off phone duty; {why}"
-    noun = "agent" if eligible == 1 else "agents"
-    reasons.append(f"{eligible} {noun} eligible ({filters}); chose {agent.code}: {why}.")
+    if eligible >= CANDIDATES:
+        count = f"{CANDIDATES} or more agents"
+    else:
+        count = "1 agent" if eligible == 1 else f"{eligible} agents"
+    reasons.append(f"{count} eligible ({filters}); chose {agent.code}: {why}.")
     return RouteDecision(
         agent=agent,
         position=None,
