@@ -4,9 +4,11 @@ call rows and queue visits written back, a statement or two for the whole batch.
 
 # ruff: noqa: S608 - the SQL is built from model metadata (quoted table and column names), never from input
 
+import functools
 import json
 import operator
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import reduce
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from civicdesk.contacts import services as contact_services
 from civicdesk.contacts.services import ContactOpening
+from civicdesk.lib.prepared import prepared_cursor
 from civicdesk.organisations import reference
 from civicdesk.organisations.access import SYSTEM
 from civicdesk.organisations.models import ServiceCenter, Topic, User
@@ -39,16 +42,13 @@ ROWS_PER_STATEMENT = 500
 def insert_statement(model, columns: list[str], rows: list[list], tail: str) -> tuple[str, list]:
     """An INSERT of ``rows`` (plain values, in ``columns`` order) and its parameters. On PostgreSQL the rows go as
     one JSON parameter read by ``jsonb_to_recordset``: the statement's text is the same whatever the number of
-    rows, so it is parsed and planned once, and one JSON text costs the driver far less than thousands of
-    parameters or arrays (3,500 placeholders cost more to parse than the rows cost to insert). Elsewhere rows of
-    VALUES."""
+    rows, so it is parsed and planned once (``execute`` prepares it), and one JSON text costs the driver far
+    less than thousands of parameters or arrays (3,500 placeholders cost more to parse than the rows cost to
+    insert). Elsewhere rows of VALUES."""
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(column) for column in columns]
-    names = ", ".join(quote(field.column) for field in fields)
-    table = quote(model._meta.db_table)
+    names, fields, record = _columns(model, tuple(columns), connection.alias)
+    table = connection.ops.quote_name(model._meta.db_table)
     if connection.vendor == "postgresql":
-        record = ", ".join(f"c{n} {field.db_type(connection)}" for n, field in enumerate(fields))
         picked = ", ".join(f"c{n}" for n in range(len(fields)))
         data = json.dumps([{f"c{n}": _json_value(v) for n, v in enumerate(values)} for values in rows])
         sql = f"INSERT INTO {table} ({names}) SELECT {picked} FROM jsonb_to_recordset(%s::jsonb) AS r({record}) {tail}"
@@ -62,12 +62,24 @@ def insert_statement(model, columns: list[str], rows: list[list], tail: str) -> 
     return f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(rows))} {tail}", params
 
 
+@functools.cache
+def _columns(model, columns: tuple[str, ...], alias: str) -> tuple[str, list, str]:
+    """The quoted column names, the fields, and (PostgreSQL) the record type of ``jsonb_to_recordset``."""
+    connection = connections[alias]
+    fields = [model._meta.get_field(column) for column in columns]
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    record = ""
+    if connection.vendor == "postgresql":
+        record = ", ".join(f"c{n} {field.db_type(connection)}" for n, field in enumerate(fields))
+    return names, fields, record
+
+
 def _json_value(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
 def execute(model, sql: str, params: list) -> list[tuple]:
-    with connections[router.db_for_write(model)].cursor() as cursor:
+    with prepared_cursor(router.db_for_write(model)) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
 
@@ -76,9 +88,8 @@ def rows_source(model, columns: list[str], rows: list[list]) -> tuple[str, list]
     """``rows`` as a table ``v`` with columns ``c0``, ``c1`` … typed as the model's ``columns`` (a field may be
     named twice), to select from: a JSON parameter on PostgreSQL, VALUES elsewhere."""
     connection = connections[router.db_for_write(model)]
-    fields = [model._meta.get_field(column) for column in columns]
+    _names, fields, record = _columns(model, tuple(columns), connection.alias)
     if connection.vendor == "postgresql":
-        record = ", ".join(f"c{n} {field.db_type(connection)}" for n, field in enumerate(fields))
         data = json.dumps([{f"c{n}": _json_value(value) for n, value in enumerate(values)} for values in rows])
         return f"jsonb_to_recordset(%s::jsonb) AS v({record})", [data]
     named = ", ".join(f"column{n + 1} AS c{n}" for n in range(len(fields)))
@@ -147,7 +158,7 @@ def _calls_locked(center: ServiceCenter, call_ids: list[str], first_seen: dict[s
 
 
 def calls_rebuilt(
-    center: ServiceCenter, new_events: list[tuple[CallEventIn, dict]], agents: dict[int, Agent], open_contacts: bool
+    center: ServiceCenter, new_events: list[tuple[CallEventIn, dict]], agents: Mapping[int, Agent], open_contacts: bool
 ) -> list[Call]:
     """Rebuild every call the new events are about from all its events, and write it with its visits; the calls
     (each with ``folded``, what the fold found, for the agents' states)."""
@@ -362,7 +373,7 @@ def _earlier_among(f: FoldedCall, call_id: str, by_number: dict[str, list[tuple[
 
 
 def _contacts_opened(
-    center: ServiceCenter, folded: dict[str, FoldedCall], held: dict[str, _Held], agents: dict[int, Agent]
+    center: ServiceCenter, folded: dict[str, FoldedCall], held: dict[str, _Held], agents: Mapping[int, Agent]
 ) -> dict[str, int]:
     """Open a contact for each answered call that has none yet, as the agent who answered it (it is in their
     contact log, still open, with the municipality, the caller's number and the queue's topics as a guess)."""

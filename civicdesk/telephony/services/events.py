@@ -5,6 +5,7 @@ The same work for one event or a batch of thousands: each step is one or two que
 queues, agents and numbers it names; the new events; the calls it touches and all their events; the calls and
 visits written back, in ``call_records``), so a phone system sending batches is not held up per event."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
@@ -128,6 +129,8 @@ class _Lookups:
     queues: dict[str, tuple[int, int | None]]  # key -> (id, municipality id)
     agents: dict[str, _AgentRef]  # code -> agent
     numbers: dict[str, tuple]  # number -> (id, municipality id, its own queue's id, that queue's municipality id)
+    served: set[int]  # the municipalities the centre serves now: only their numbers are the centre's
+    agents_pk: dict[int, tuple[str, _AgentRef]]  # pk -> (code, agent)
 
     @classmethod
     def load(cls, center: ServiceCenter) -> "_Lookups":
@@ -137,7 +140,8 @@ class _Lookups:
 
         def agents():
             rows = routing_selectors.agent_list(actor=SYSTEM, center=center).prefetch_related(None)
-            return {code: _AgentRef(*rest) for code, *rest in rows.values_list("code", "pk", "user_id", "wrap_up_s")}
+            by_code = {code: _AgentRef(*rest) for code, *rest in rows.values_list("code", "pk", "user_id", "wrap_up_s")}
+            return by_code, {ref.pk: (code, ref) for code, ref in by_code.items()}
 
         def numbers():
             rows = PhoneNumber.objects.values_list(
@@ -145,27 +149,53 @@ class _Lookups:
             )
             return {number: tuple(rest) for number, *rest in rows}
 
-        served = access.current_member_ids([center.pk])
+        agents_by_code, agents_by_pk = PHONE_NAMES.get(("agents", center.pk), agents)
         return cls(
             PHONE_NAMES.get(("queues", center.pk), queues),
-            PHONE_NAMES.get(("agents", center.pk), agents),
-            {n: row for n, row in PHONE_NAMES.get("numbers", numbers).items() if row[1] in served},
+            agents_by_code,
+            PHONE_NAMES.get("numbers", numbers),
+            access.current_member_ids([center.pk]),
+            agents_by_pk,
         )
 
     def number(self, dialled: str) -> tuple | None:
         """The centre's number the caller dialled, in whichever form the phone system sent it."""
         for form in _number_forms(dialled):
             found = self.numbers.get(form)
-            if found is not None:
+            if found is not None and found[1] in self.served:
                 return found
         return None
 
-    def agents_by_pk(self, center: ServiceCenter) -> dict[int, Agent]:
-        """Agents to hand to routing (which reads each again, locked): enough of the row to name it."""
-        return {
-            ref.pk: Agent(pk=ref.pk, center=center, user_id=ref.user_id, code=code, wrap_up_s=ref.wrap_up_s)
-            for code, ref in self.agents.items()
-        }
+    def agents_by_pk(self, center: ServiceCenter) -> "_AgentsByPk":
+        """Agents to hand to routing (which reads each again, locked), by primary key: made when asked for, as
+        a batch names a few of a centre's hundreds."""
+        return _AgentsByPk(center, self.agents_pk)
+
+
+class _AgentsByPk(Mapping):
+    """The centre's agents by primary key, each an ``Agent`` with enough of the row to name it, made once
+    when first asked for."""
+
+    def __init__(self, center: ServiceCenter, refs: dict[int, tuple[str, _AgentRef]]):
+        self._center, self._refs, self._made = center, refs, {}
+
+    def __getitem__(self, pk: int) -> Agent:
+        agent = self._made.get(pk)
+        if agent is None:
+            code, ref = self._refs[pk]
+            agent = self._made[pk] = Agent(
+                pk=pk, center=self._center, user_id=ref.user_id, code=code, wrap_up_s=ref.wrap_up_s
+            )
+        return agent
+
+    def __contains__(self, pk) -> bool:
+        return pk in self._refs
+
+    def __iter__(self):
+        return iter(self._refs)
+
+    def __len__(self) -> int:
+        return len(self._refs)
 
 
 def _number_forms(number: str) -> list[str]:
@@ -293,7 +323,7 @@ def _insert_new(center: ServiceCenter, rows: list[tuple[CallEventIn, dict]]) -> 
 
 
 def _agents_follow(
-    new_events: list[tuple[CallEventIn, dict]], calls: list[Call], new_ids, agents: dict[int, Agent]
+    new_events: list[tuple[CallEventIn, dict]], calls: list[Call], new_ids, agents: Mapping[int, Agent]
 ) -> None:
     """The agents' states the new events imply, oldest first: on call when answering, wrap-up when the call
     ended, and what ``agent.state`` events say. Routing ignores what is older than an agent's current state."""
