@@ -175,10 +175,14 @@ class QueueVisit(models.Model):
     """One stay of a call in one queue (a call transferred to another queue visits it too). Call figures
     count visits; a visit belongs to the interval of its queue entry."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="visits")
+    # No index of their own for call and municipality: visit_seq_once_per_call and visit_municipality_time
+    # start with them (every index is written for each of the thousands of visits an hour).
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="visits", db_index=False)
     seq = models.PositiveSmallIntegerField(default=0)
     center = models.ForeignKey(ServiceCenter, on_delete=models.PROTECT, related_name="+", db_index=False)
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="visits", db_index=False)
     agent = models.ForeignKey(Agent, on_delete=models.SET_NULL, null=True, blank=True, related_name="visits")
     entered_at = models.DateTimeField()

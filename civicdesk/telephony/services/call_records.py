@@ -50,7 +50,7 @@ def insert_statement(model, columns: list[str], rows: list[list], tail: str) -> 
     table = connection.ops.quote_name(model._meta.db_table)
     if connection.vendor == "postgresql":
         picked = ", ".join(f"c{n}" for n in range(len(fields)))
-        data = json.dumps([{f"c{n}": _json_value(v) for n, v in enumerate(values)} for values in rows])
+        data = _json_rows(rows)
         sql = f"INSERT INTO {table} ({names}) SELECT {picked} FROM jsonb_to_recordset(%s::jsonb) AS r({record}) {tail}"
         return sql, [data]
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -74,6 +74,11 @@ def _columns(model, columns: tuple[str, ...], alias: str) -> tuple[str, list, st
     return names, fields, record
 
 
+def _json_rows(rows: list[list]) -> str:
+    """Rows as the JSON ``jsonb_to_recordset`` reads: objects with keys c0, c1 …"""
+    return json.dumps([{f"c{n}": _json_value(v) for n, v in enumerate(values)} for values in rows])
+
+
 def _json_value(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
@@ -90,7 +95,7 @@ def rows_source(model, columns: list[str], rows: list[list]) -> tuple[str, list]
     connection = connections[router.db_for_write(model)]
     _names, fields, record = _columns(model, tuple(columns), connection.alias)
     if connection.vendor == "postgresql":
-        data = json.dumps([{f"c{n}": _json_value(value) for n, value in enumerate(values)} for values in rows])
+        data = _json_rows(rows)
         return f"jsonb_to_recordset(%s::jsonb) AS v({record})", [data]
     named = ", ".join(f"column{n + 1} AS c{n}" for n in range(len(fields)))
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -161,7 +166,13 @@ def calls_rebuilt(
     center: ServiceCenter, new_events: list[tuple[CallEventIn, dict]], agents: Mapping[int, Agent], open_contacts: bool
 ) -> list[Call]:
     """Rebuild every call the new events are about from all its events, and write it with its visits; the calls
-    (each with ``folded``, what the fold found, for the agents' states)."""
+    (each with ``folded``, what the fold found, for the agents' states).
+
+    A call offered in this request is new, almost always (a phone system reports each event once): it is
+    folded from the new events alone and INSERTed whole, unless its row exists (ON CONFLICT DO NOTHING; a
+    request inserting the same call first is waited for). Every other call is locked (its row made if need
+    be), read with all its events, folded again and written over; two requests about one call rebuild it one
+    after the other, the second from all events of both."""
     events: dict[str, list[StoredEvent]] = defaultdict(list)
     for event, fields in new_events:
         if event.type in EventType.CALL_TYPES:
@@ -169,100 +180,157 @@ def calls_rebuilt(
     call_ids = sorted(events)
     if not call_ids:
         return []
-    held = _calls_locked(center, call_ids, {c: min(e.at for e in events[c]) for c in call_ids})
-    # A call that had a row before has events from earlier requests: read them all now that the call is locked
-    # (a request that held the lock before us has committed its events). A call whose row was made just now
-    # has none but these: every request that keeps a call's events makes or locks its row first.
-    earlier = [call_id for call_id in call_ids if not held[call_id].is_new]
-    if earlier:
-        for call_id in earlier:
-            events[call_id] = []
-        for call_id, event_id, kind, at, fields in (
-            CallEvent.objects.filter(center=center, call_id__in=earlier)
-            .values_list("call_id", "event_id", "type", "at", "data")
-            .order_by()
-        ):
-            events[call_id].append(StoredEvent(event_id, kind, at, fields))
     folded = {call_id: call_fold(events[call_id]) for call_id in call_ids}
-    repeats = _repeat_flags(center, folded, held)
+    # Calls offered in this request are new, almost always: try inserting them whole.
+    starting = {c: folded[c] for c in call_ids if any(e.type == EventType.OFFERED for e in events[c])}
+    repeats, later = _repeat_found(center, starting, {})
+    held = _calls_inserted(center, starting, repeats)
+    earlier = [call_id for call_id in call_ids if call_id not in held]
+    later = {call_id: q for call_id, q in later.items() if call_id in held}
+    if earlier:
+        held |= _calls_locked(center, earlier, {c: min(e.at for e in events[c]) for c in earlier})
+        # A call that had a row has events from earlier requests: read them all now that it is locked (a request
+        # that held the lock before has committed). A row made just now has no events but these: every request
+        # that keeps a call's events makes, inserts or locks its row first.
+        stored = [call_id for call_id in earlier if not held[call_id].is_new]
+        if stored:
+            for call_id in stored:
+                events[call_id] = []
+            for call_id, event_id, kind, at, fields in (
+                CallEvent.objects.filter(center=center, call_id__in=stored)
+                .values_list("call_id", "event_id", "type", "at", "data")
+                .order_by()
+            ):
+                events[call_id].append(StoredEvent(event_id, kind, at, fields))
+            for call_id in stored:
+                folded[call_id] = call_fold(events[call_id])
+        again, later_again = _repeat_found(center, {c: folded[c] for c in earlier}, held)
+        repeats |= again
+        later |= later_again
+    _later_marked(center, later, folded)
     contacts = _contacts_opened(center, folded, held, agents) if open_contacts else {}
 
     now = timezone.now()
-    rows = []
-    for call_id in call_ids:
-        f, before = folded[call_id], held[call_id]
-        rows.append(
-            [
-                center.pk,
-                call_id,
-                f.municipality_id,
-                f.number_id,
-                f.dialed_number[:32],
-                f.caller_number[:32],
-                f.language,
-                f.ivr_choice[:40],
-                f.queue_id,
-                f.agent_id,
-                f.status,
-                f.started_at,
-                f.answered_at,
-                f.ended_at,
-                repeats.get(call_id, before.is_repeat),
-                f.callback_requested,
-                f.transfers,
-                before.contact_id or contacts.get(call_id),
-                now,
-            ]
-        )
-    # Every row exists (locked above): the INSERT only ever takes its ON CONFLICT branch, one statement per 500.
+    rows = {
+        call_id: _call_row(center, call_id, folded[call_id], held[call_id], repeats, contacts, now)
+        for call_id in call_ids
+    }
+    # The calls locked, and inserted ones that got a contact, written over: one statement per 500.
+    locked = set(earlier)
+    rewritten = [rows[call_id] for call_id in call_ids if call_id in locked or call_id in contacts]
     updated = ", ".join(f"{column} = excluded.{column}" for column in _CALL_COLUMNS[2:])
-    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+    for start in range(0, len(rewritten), ROWS_PER_STATEMENT):
         sql, params = insert_statement(
             Call,
             _CALL_FIELDS,
-            rows[start : start + ROWS_PER_STATEMENT],
+            rewritten[start : start + ROWS_PER_STATEMENT],
             f"ON CONFLICT (center_id, call_id) DO UPDATE SET {updated}",
         )
         execute(Call, sql, params)
 
-    if earlier:
-        QueueVisit.objects.filter(call_id__in=[held[call_id].pk for call_id in earlier]).delete()
-    visits = [
-        [
-            held[call_id].pk,
-            v.seq,
-            center.pk,
-            folded[call_id].municipality_id,
-            v.queue_id,
-            v.agent_id,
-            v.entered_at,
-            v.answered_at,
-            v.left_at,
-            v.ended_at,
-            v.outcome,
-            v.wait_s,
-            v.talk_s,
-            v.hold_s,
-            v.wrap_s,
-            v.transferred,
-            v.callback,
-        ]
-        for call_id in call_ids
-        for v in folded[call_id].visits
-    ]
+    replaced = [held[call_id].pk for call_id in earlier if not held[call_id].is_new]
+    if replaced:
+        QueueVisit.objects.filter(call_id__in=replaced).delete()
+    # The visits of the calls locked (the inserted ones came with their calls).
+    visits = [_visit_row(center, held[c].pk, folded[c], v) for c in earlier for v in folded[c].visits]
     for start in range(0, len(visits), ROWS_PER_STATEMENT):
         execute(
             QueueVisit, *insert_statement(QueueVisit, _VISIT_FIELDS, visits[start : start + ROWS_PER_STATEMENT], "")
         )
 
     calls = []
-    for values in rows:
-        call = Call(pk=held[values[1]].pk, **dict(zip(_CALL_ATTRIBUTES, values, strict=True)))
+    for call_id in call_ids:
+        call = Call(pk=held[call_id].pk, **dict(zip(_CALL_ATTRIBUTES, rows[call_id], strict=True)))
         call._state.adding, call._state.db = False, router.db_for_write(Call)
+        call.folded = folded[call_id]  # the agents' states and the contact read it, not stored
         calls.append(call)
-    for call in calls:
-        call.folded = folded[call.call_id]  # the agents' states and the contact read it, not stored
     return calls
+
+
+def _call_row(center, call_id, f: FoldedCall, before: _Held, repeats: dict, contacts: dict, now) -> list:
+    """The call's row, in ``_CALL_FIELDS`` order."""
+    return [
+        center.pk,
+        call_id,
+        f.municipality_id,
+        f.number_id,
+        f.dialed_number[:32],
+        f.caller_number[:32],
+        f.language,
+        f.ivr_choice[:40],
+        f.queue_id,
+        f.agent_id,
+        f.status,
+        f.started_at,
+        f.answered_at,
+        f.ended_at,
+        repeats.get(call_id, before.is_repeat),
+        f.callback_requested,
+        f.transfers,
+        before.contact_id or contacts.get(call_id),
+        now,
+    ]
+
+
+def _calls_inserted(center: ServiceCenter, folded: dict[str, FoldedCall], repeats: dict) -> dict[str, _Held]:
+    """INSERT each call whole (as folded from this request's events) with its queue visits, unless its row
+    exists; the calls inserted. In the order of their ids (two requests with a call in common wait for each
+    other one way only). On PostgreSQL a call and its visits are one statement (the visits join the calls
+    inserted), elsewhere two."""
+    now = timezone.now()
+    fresh = _Held(0, True, None, "", now, False)
+    connection = connections[router.db_for_write(Call)]
+    call_ids = sorted(folded)
+    held = {}
+    for start in range(0, len(call_ids), ROWS_PER_STATEMENT):
+        chunk = call_ids[start : start + ROWS_PER_STATEMENT]
+        rows = [_call_row(center, call_id, folded[call_id], fresh, repeats, {}, now) for call_id in chunk]
+        sql, params = insert_statement(Call, _CALL_FIELDS, rows, "ON CONFLICT DO NOTHING RETURNING id, call_id")
+        visits = [_visit_row(center, call_id, folded[call_id], v) for call_id in chunk for v in folded[call_id].visits]
+        if connection.vendor == "postgresql" and visits:
+            # The visits name their call by its call_id (c0); the join swaps in the ids of the calls inserted.
+            names, _fields, record = _columns(QueueVisit, tuple(_VISIT_FIELDS), connection.alias)
+            record = "c0 text, " + record.partition(", ")[2]
+            picked = ", ".join(f"r.c{n}" for n in range(1, len(_VISIT_FIELDS)))
+            table = connection.ops.quote_name(QueueVisit._meta.db_table)
+            sql = (
+                f"WITH c AS ({sql}), v AS (INSERT INTO {table} ({names}) SELECT c.id, {picked} "
+                f"FROM jsonb_to_recordset(%s::jsonb) AS r({record}) JOIN c ON c.call_id = r.c0) "
+                "SELECT id, call_id FROM c"
+            )
+            params = [*params, _json_rows(visits)]
+            visits = []
+        for pk, call_id in execute(Call, sql, params):
+            f = folded[call_id]
+            held[call_id] = _Held(pk, True, None, f.caller_number, f.started_at, repeats.get(call_id, False))
+        if visits:
+            written = [[held[v[0]].pk, *v[1:]] for v in visits if v[0] in held]
+            if written:
+                execute(QueueVisit, *insert_statement(QueueVisit, _VISIT_FIELDS, written, ""))
+    return held
+
+
+def _visit_row(center: ServiceCenter, call: str | int, f: FoldedCall, v) -> list:
+    """A queue visit's row, in ``_VISIT_FIELDS`` order; ``call`` its call's id (or call_id, to be joined)."""
+    return [
+        call,
+        v.seq,
+        center.pk,
+        f.municipality_id,
+        v.queue_id,
+        v.agent_id,
+        v.entered_at,
+        v.answered_at,
+        v.left_at,
+        v.ended_at,
+        v.outcome,
+        v.wait_s,
+        v.talk_s,
+        v.hold_s,
+        v.wrap_s,
+        v.transferred,
+        v.callback,
+    ]
 
 
 _CALL_FIELDS = [
@@ -313,20 +381,23 @@ def _dialable(number: str) -> bool:
     return sum(ch.isdigit() for ch in number) >= 3
 
 
-def _repeat_flags(center: ServiceCenter, folded: dict[str, FoldedCall], held: dict[str, _Held]) -> dict[str, bool]:
-    """Which touched calls are the caller calling again (the same number started a call to the centre within
-    ``REPEAT_WINDOW`` before), in one query that answers per call, however often the number called; calls that
-    started after one of them within the window are marked too (a late report of an earlier call). Nothing is
-    read when no touched call's number or start changed. A call is not unmarked when the earlier call turns out
-    to have started earlier still: the window is kept from its start as first known."""
+def _repeat_found(
+    center: ServiceCenter, folded: dict[str, FoldedCall], held: dict[str, _Held]
+) -> tuple[dict[str, bool], dict[str, Q]]:
+    """Which of the calls are the caller calling again (the same number started a call to the centre within
+    ``REPEAT_WINDOW`` before), in one query that answers per call, however often the number called; and for each
+    call, the calls that started after it within the window and are not marked (a late report of an earlier
+    call: ``_later_marked`` marks them). Nothing is read when no call's number or start changed from what its
+    row (``held``; none: a new call) says. A call is not unmarked when the earlier call turns out to have
+    started earlier still: the window is kept from its start as first known."""
     changed = {
         call_id
         for call_id, f in folded.items()
         if _dialable(f.caller_number)
-        and (held[call_id].is_new or (f.caller_number, f.started_at) != held[call_id].repeat_key)
+        and (call_id not in held or held[call_id].is_new or (f.caller_number, f.started_at) != held[call_id].repeat_key)
     }
     if not changed:
-        return {}
+        return {}, {}
     numbers = {folded[call_id].caller_number for call_id in changed}
     asked = [call_id for call_id, f in folded.items() if f.caller_number in numbers]
     rows = [
@@ -341,27 +412,29 @@ def _repeat_flags(center: ServiceCenter, folded: dict[str, FoldedCall], held: di
         f"SELECT v.c0, EXISTS ({same_caller} AND c.started_at >= v.c2 AND c.started_at < v.c3), "
         f"EXISTS ({same_caller} AND c.started_at > v.c3 AND c.started_at <= v.c4 AND NOT c.is_repeat) FROM {source}"
     )
-    # The rows of this batch's new calls hold no number yet: among themselves the calls are compared here.
+    # The rows of this batch's new calls are not written yet: among themselves the calls are compared here.
     by_number: dict[str, list[tuple[str, datetime]]] = defaultdict(list)
     for call_id in asked:
         by_number[folded[call_id].caller_number].append((call_id, folded[call_id].started_at))
-    flags, later = {call_id: _earlier_among(folded[call_id], call_id, by_number) for call_id in asked}, []
+    flags, later = {call_id: _earlier_among(folded[call_id], call_id, by_number) for call_id in asked}, {}
     for call_id, earlier, unmarked_after in execute(Call, sql, [center.pk, center.pk, *params]):
         flags[call_id] = flags[call_id] or bool(earlier)
         if unmarked_after:
             f = folded[call_id]
-            later.append(
-                Q(
-                    caller_number=f.caller_number,
-                    started_at__gt=f.started_at,
-                    started_at__lte=f.started_at + REPEAT_WINDOW,
-                )
+            later[call_id] = Q(
+                caller_number=f.caller_number,
+                started_at__gt=f.started_at,
+                started_at__lte=f.started_at + REPEAT_WINDOW,
             )
+    return flags, later
+
+
+def _later_marked(center: ServiceCenter, later: dict[str, Q], folded: dict[str, FoldedCall]) -> None:
+    """Mark as calling again the calls ``_repeat_found`` found after the batch's calls (not the batch's own)."""
     if later:
-        Call.objects.filter(center=center, is_repeat=False).filter(reduce(operator.or_, later)).exclude(
+        Call.objects.filter(center=center, is_repeat=False).filter(reduce(operator.or_, later.values())).exclude(
             call_id__in=folded
         ).update(is_repeat=True)
-    return flags
 
 
 def _earlier_among(f: FoldedCall, call_id: str, by_number: dict[str, list[tuple[str, datetime]]]) -> bool:

@@ -33,6 +33,8 @@ from civicdesk.telephony.signals import calls_changed
 __all__ = ["CONTACT_OPEN_WITHIN", "REPEAT_WINDOW", "CallEventIn", "EventType", "EventsRecorded", "call_events_record"]
 
 _TEXT_LIMITS = {"id": 120, "call_id": 120, "dialed_number": 32, "caller_number": 32, "ivr_choice": 40, "target": 120}
+_LANGUAGES = frozenset(ContactLanguage.values)  # (an enum's .values builds its list anew on every read)
+_AGENT_STATES = frozenset(AgentState.values)
 _SENT_FIELDS = ("dialed_number", "caller_number", "queue", "ivr_choice", "agent", "target", "language")
 
 
@@ -228,7 +230,7 @@ def _checked(index: int, event: CallEventIn, lookups: _Lookups) -> tuple[CallEve
         value = event.event_id if name == "id" else getattr(event, name)
         if len(value) > limit:
             raise invalid(name, _("At most %(n)s characters.") % {"n": limit})
-    if event.language and event.language not in ContactLanguage.values:
+    if event.language and event.language not in _LANGUAGES:
         raise invalid("language", _("Unknown language %(language)s.") % {"language": event.language})
     if not isinstance(event.data, dict):
         raise invalid("data", _("Give data as an object."))
@@ -265,7 +267,7 @@ def _check_type_fields(event: CallEventIn, fields: dict, lookups: _Lookups, inva
     elif event.type == EventType.AGENT_STATE:
         if not event.agent:
             raise invalid("agent", _("Say whose state it is."))
-        if data.get("state") not in AgentState.values:
+        if data.get("state") not in _AGENT_STATES:
             raise invalid("data.state", _("Give a state the router knows: %(states)s.") % {"states": _states()})
     elif event.type == EventType.EXITED and data.get("reason") not in EXIT_REASONS:
         raise invalid("data.reason", _("Give the reason: timeout, exit_key or no_agents."))
