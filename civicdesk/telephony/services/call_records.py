@@ -498,3 +498,73 @@ def _queue_topics(queue_ids: set[int]) -> dict[int, list[Topic]]:
         for topic in Topic.objects.filter(queues__pk__in=queue_ids, is_active=True).annotate(queue_pk=F("queues__pk")):
             found[topic.queue_pk].append(topic)
     return found
+
+
+def offers_in_one_statement() -> bool:
+    """Whether ``offered_call_recorded`` can be used: on PostgreSQL."""
+    return connections[router.db_for_write(Call)].vendor == "postgresql"
+
+
+def offered_call_recorded(center: ServiceCenter, event: CallEventIn, fields: dict) -> tuple[Call | None, bool]:
+    """A phone system reporting live sends each call's ``call.offered`` on its own, and the call is new: keep
+    the event, the call (with whether the caller is calling again, and the calls after it marked so) and its
+    queue visit in one statement, atomic by itself (PostgreSQL only: data-modifying WITH). Nothing is kept
+    when the call's row exists: then ``(None, False)``, and the caller records the event the general way. Else
+    the call and whether the event was new (a known event of a call whose row was removed makes the call)."""
+    connection = connections[router.db_for_write(Call)]
+    quote = connection.ops.quote_name
+    folded = call_fold([StoredEvent(event.event_id, event.type, event.at, fields)])
+    now = timezone.now()
+    row = _call_row(center, event.call_id, folded, _Held(0, True, None, "", now, False), {}, {}, now)
+    names, _fields, record = _columns(Call, tuple(_CALL_FIELDS), connection.alias)
+    repeat = _CALL_FIELDS.index("is_repeat")
+    calls, visits = quote(Call._meta.db_table), quote(QueueVisit._meta.db_table)
+    # The caller's number and the call's start as values, not from the rows: the plan kept for the statement
+    # reads the caller's calls by index (call_caller) whatever their number.
+    same_caller = (
+        f"SELECT 1 FROM {calls} o WHERE o.caller_number = %s AND o.started_at >= %s AND o.started_at < %s "
+        "AND o.center_id = %s AND o.call_id <> %s"
+    )
+    picked = ", ".join(
+        f"(r.c{n} OR (%s AND EXISTS ({same_caller})))" if n == repeat else f"r.c{n}" for n in range(len(row))
+    )
+    event_sql, event_params = insert_statement(
+        CallEvent,
+        ["center", "event_id", "call_id", "type", "at", "data", "received_at"],
+        [[center.pk, event.event_id, event.call_id, event.type, event.at, fields, now]],
+        "WHERE EXISTS (SELECT 1 FROM c) ON CONFLICT (center_id, event_id) DO NOTHING RETURNING event_id",
+    )
+    visit_names, _visit_fields, visit_record = _columns(QueueVisit, tuple(_VISIT_FIELDS), connection.alias)
+    visit_picked = ", ".join(f"r.c{n}" for n in range(1, len(_VISIT_FIELDS)))
+    sql = (
+        f"WITH c AS (INSERT INTO {calls} ({names}) SELECT {picked} FROM jsonb_to_recordset(%s::jsonb) AS r({record}) "
+        "ON CONFLICT DO NOTHING RETURNING id, is_repeat), "
+        f"e AS ({event_sql}), "
+        f"v AS (INSERT INTO {visits} ({visit_names}) SELECT c.id, {visit_picked} FROM jsonb_to_recordset(%s::jsonb) "
+        f"AS r({visit_record}) CROSS JOIN c), "
+        # A late report of an earlier call: the same caller's calls after it within the window call again.
+        f"l AS (UPDATE {calls} o SET is_repeat = true WHERE %s AND EXISTS (SELECT 1 FROM c) "
+        "AND o.caller_number = %s AND o.started_at > %s AND o.started_at <= %s AND o.center_id = %s "
+        "AND NOT o.is_repeat AND o.call_id <> %s) "
+        "SELECT c.id, c.is_repeat, (SELECT count(*) FROM e) FROM c"
+    )
+    caller, started = folded.caller_number, folded.started_at
+    asked = _dialable(caller)
+    params = [
+        asked,
+        *(caller, started - REPEAT_WINDOW, started, center.pk, event.call_id),
+        _json_rows([row]),
+        *event_params,
+        _json_rows([_visit_row(center, 0, folded, v) for v in folded.visits]),
+        asked,
+        *(caller, started, started + REPEAT_WINDOW, center.pk, event.call_id),
+    ]
+    found = execute(Call, sql, params)
+    if not found:
+        return None, False
+    pk, is_repeat, new = found[0]
+    row[repeat] = is_repeat
+    call = Call(pk=pk, **dict(zip(_CALL_ATTRIBUTES, row, strict=True)))
+    call._state.adding, call._state.db = False, connection.alias
+    call.folded = folded
+    return call, bool(new)

@@ -80,6 +80,15 @@ def call_events_record(
     unique: dict[str, tuple[CallEventIn, dict]] = {}
     for event, fields in checked:
         unique.setdefault(event.event_id, (event, fields))
+    if len(unique) == 1 and call_records.offers_in_one_statement():
+        [(event, fields)] = unique.values()
+        if event.type == EventType.OFFERED:  # a call beginning, reported live: most often a new call
+            call, new = call_records.offered_call_recorded(center, event, fields)
+            if call is not None:
+                transaction.on_commit(
+                    lambda: calls_changed.send(sender=Call, center_id=center.pk, call_ids=[call.call_id])
+                )
+                return EventsRecorded(int(new), len(events) - int(new), [call])
     with transaction.atomic():
         return _recorded(center, unique, len(events), lookups, open_contacts)
 

@@ -227,3 +227,43 @@ def test_a_caller_with_many_earlier_calls_is_checked_in_one_query(phone_world, s
     with django_assert_max_num_queries(14):  # as any first event of a call (see test_events_api)
         record(phone_world, system, [offered("next", s=120, **caller)])
     assert Call.objects.get(call_id="next").is_repeat
+
+
+def test_a_call_offered_on_its_own_is_kept_in_one_statement_on_postgresql(phone_world, system):
+    """The live phone system's commonest report: the event, the call and its visit in one atomic statement
+    (elsewhere the general way); the same result either way."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    record(phone_world, system, [offered("first", s=0)])
+    with CaptureQueriesContext(connection) as captured:
+        result = record(phone_world, system, [offered("again", s=600)])
+    writes = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().startswith(("INSERT", "UPDATE", "WITH"))]
+    if connection.vendor == "postgresql":
+        assert len(writes) == 1 and writes[0].startswith("WITH c AS (INSERT INTO")
+    assert (result.new, result.duplicates, [call.call_id for call in result.calls]) == (1, 0, ["again"])
+    assert Call.objects.get(call_id="again").is_repeat
+    assert visit_of("again").outcome == "waiting"
+    assert CallEvent.objects.filter(event_id="again:offered").count() == 1
+
+
+def test_an_offered_event_sent_again_on_its_own_changes_nothing(phone_world, system):
+    record(phone_world, system, [offered("c1")])
+    before = list(Call.objects.values()), list(QueueVisit.objects.values())
+    again = record(phone_world, system, [offered("c1")])
+    assert (again.new, again.duplicates) == (0, 1)
+    assert (list(Call.objects.values()), list(QueueVisit.objects.values())) == before
+
+
+def test_an_offered_event_of_a_call_already_answered_joins_its_record(phone_world, system):
+    """Reported late: the call's row exists, so the event is recorded the general way, from all events."""
+    record(phone_world, system, [ev("c1:answered", "call.answered", s=30, agent="1001")])
+    result = record(phone_world, system, [offered("c1")])
+    assert result.new == 1
+    call = Call.objects.get(call_id="c1")
+    assert (call.status, call.queue_id, call.caller_number) == (
+        "talking",
+        phone_world.queues["building"].pk,
+        "+4791234567",
+    )
+    assert visit_of("c1").wait_s == 30
