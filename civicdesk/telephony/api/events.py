@@ -5,6 +5,7 @@ supervisor or platform admin names the centre with ``?center=``."""
 import json
 
 import pydantic
+from django.db import OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from civicdesk.telephony.adapters import CallEventIn, EventType
 from civicdesk.telephony.adapters.zammad import zammad_event, zammad_field
 
 router = Router(tags=["telephony"])
-PROBLEMS = {401: dict, 403: dict, 404: dict, 422: dict, 429: dict}
+PROBLEMS = {401: dict, 403: dict, 404: dict, 422: dict, 429: dict, 503: dict}
 MAX_EVENTS = 5000
 
 
@@ -133,8 +134,22 @@ def call_events_record(request, center: str | None = Query(None, description="Th
     except pydantic.ValidationError as error:
         return _schema_problem(error)
     target = _center_of(request, center)
-    result = services.call_events_record(actor=request.actor, center=target, events=[_event_in(e) for e in events])
+    try:
+        result = services.call_events_record(actor=request.actor, center=target, events=[_event_in(e) for e in events])
+    except OperationalError as error:
+        return _busy(error)
     return {"received": len(items), "new": result.new, "duplicates": result.duplicates}
+
+
+def _busy(error: OperationalError) -> JsonResponse:
+    """SQLite takes one writer at a time: a request that waited longer than its busy timeout for the others
+    kept nothing and is asked to come again (503 with Retry-After), as a phone system does with any
+    failed send. Other database errors are errors."""
+    if "locked" not in str(error):
+        raise error
+    response = problem(503, _("The database is busy: nothing was kept. Send the events again."))
+    response["Retry-After"] = "1"
+    return response
 
 
 # --- Zammad's generic CTI ------------------------------------------------------------------------------------------
@@ -186,4 +201,6 @@ def zammad_cti_event(
             services.call_events_record(actor=request.actor, center=target, events=[event])
         except Invalid as error:
             raise Invalid(error.message, field=zammad_field(error.field)) from None
+        except OperationalError as error:
+            return _busy(error)
     return {}

@@ -129,3 +129,33 @@ def test_one_event_per_request_takes_a_handful_of_queries(client, phone_world, d
     # memos are not kept inside a test's transaction; a server reads them once (9 queries, savepoint included).
     with django_assert_max_num_queries(14):
         assert post(client, ended, **phone_world.headers).status_code == 200
+
+
+def test_a_database_busy_with_other_writers_asks_the_phone_system_to_send_again(client, phone_world, monkeypatch):
+    """SQLite under many batch senders: a request that waited past the busy timeout gets a 503 with
+    Retry-After, not a 500, and nothing of it is kept."""
+    from django.db import OperationalError
+
+    from civicdesk.telephony.api import events as events_api
+
+    def locked(**kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(events_api.services, "call_events_record", locked)
+    response = post(client, offered(), **phone_world.headers)
+    assert response.status_code == 503 and response["Content-Type"] == PROBLEM
+    assert response["Retry-After"] == "1" and "Send the events again" in response.json()["detail"]
+    assert not CallEvent.objects.exists()
+
+
+def test_other_database_errors_are_not_passed_off_as_busy(client, phone_world, monkeypatch):
+    from django.db import OperationalError
+
+    from civicdesk.telephony.api import events as events_api
+
+    def broken(**kwargs):
+        raise OperationalError("disk I/O error")
+
+    monkeypatch.setattr(events_api.services, "call_events_record", broken)
+    response = post(client, offered(), **phone_world.headers)
+    assert response.status_code == 500 and "Retry-After" not in response
