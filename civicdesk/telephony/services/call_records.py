@@ -288,16 +288,7 @@ def _calls_inserted(center: ServiceCenter, folded: dict[str, FoldedCall], repeat
         sql, params = insert_statement(Call, _CALL_FIELDS, rows, "ON CONFLICT DO NOTHING RETURNING id, call_id")
         visits = [_visit_row(center, call_id, folded[call_id], v) for call_id in chunk for v in folded[call_id].visits]
         if connection.vendor == "postgresql" and visits:
-            # The visits name their call by its call_id (c0); the join swaps in the ids of the calls inserted.
-            names, _fields, record = _columns(QueueVisit, tuple(_VISIT_FIELDS), connection.alias)
-            record = "c0 text, " + record.partition(", ")[2]
-            picked = ", ".join(f"r.c{n}" for n in range(1, len(_VISIT_FIELDS)))
-            table = connection.ops.quote_name(QueueVisit._meta.db_table)
-            sql = (
-                f"WITH c AS ({sql}), v AS (INSERT INTO {table} ({names}) SELECT c.id, {picked} "
-                f"FROM jsonb_to_recordset(%s::jsonb) AS r({record}) JOIN c ON c.call_id = r.c0) "
-                "SELECT id, call_id FROM c"
-            )
+            sql = f"WITH c AS ({sql}), v AS ({_visits_of_inserted(connection.alias)}) SELECT id, call_id FROM c"
             params = [*params, _json_rows(visits)]
             visits = []
         for pk, call_id in execute(Call, sql, params):
@@ -308,6 +299,20 @@ def _calls_inserted(center: ServiceCenter, folded: dict[str, FoldedCall], repeat
             if written:
                 execute(QueueVisit, *insert_statement(QueueVisit, _VISIT_FIELDS, written, ""))
     return held
+
+
+def _visits_of_inserted(alias: str) -> str:
+    """PostgreSQL: an INSERT of queue visits (one JSON parameter of ``_visit_row`` rows naming their call by
+    its call_id) for the calls a ``c`` of the same WITH inserted (``RETURNING id, call_id``): the join swaps
+    in the calls' new ids, and visits of calls not inserted are left out."""
+    connection = connections[alias]
+    names, _fields, record = _columns(QueueVisit, tuple(_VISIT_FIELDS), alias)
+    picked = ", ".join(f"r.c{n}" for n in range(1, len(_VISIT_FIELDS)))
+    table = connection.ops.quote_name(QueueVisit._meta.db_table)
+    return (
+        f"INSERT INTO {table} ({names}) SELECT c.id, {picked} FROM jsonb_to_recordset(%s::jsonb) "
+        f"AS r(c0 text, {record.partition(', ')[2]}) JOIN c ON c.call_id = r.c0"
+    )
 
 
 def _visit_row(center: ServiceCenter, call: str | int, f: FoldedCall, v) -> list:
@@ -518,7 +523,7 @@ def offered_call_recorded(center: ServiceCenter, event: CallEventIn, fields: dic
     row = _call_row(center, event.call_id, folded, _Held(0, True, None, "", now, False), {}, {}, now)
     names, _fields, record = _columns(Call, tuple(_CALL_FIELDS), connection.alias)
     repeat = _CALL_FIELDS.index("is_repeat")
-    calls, visits = quote(Call._meta.db_table), quote(QueueVisit._meta.db_table)
+    calls = quote(Call._meta.db_table)
     # The caller's number and the call's start as values, not from the rows: the plan kept for the statement
     # reads the caller's calls by index (call_caller) whatever their number.
     same_caller = (
@@ -534,14 +539,11 @@ def offered_call_recorded(center: ServiceCenter, event: CallEventIn, fields: dic
         [[center.pk, event.event_id, event.call_id, event.type, event.at, fields, now]],
         "WHERE EXISTS (SELECT 1 FROM c) ON CONFLICT (center_id, event_id) DO NOTHING RETURNING event_id",
     )
-    visit_names, _visit_fields, visit_record = _columns(QueueVisit, tuple(_VISIT_FIELDS), connection.alias)
-    visit_picked = ", ".join(f"r.c{n}" for n in range(1, len(_VISIT_FIELDS)))
     sql = (
         f"WITH c AS (INSERT INTO {calls} ({names}) SELECT {picked} FROM jsonb_to_recordset(%s::jsonb) AS r({record}) "
-        "ON CONFLICT DO NOTHING RETURNING id, is_repeat), "
+        "ON CONFLICT DO NOTHING RETURNING id, call_id, is_repeat), "
         f"e AS ({event_sql}), "
-        f"v AS (INSERT INTO {visits} ({visit_names}) SELECT c.id, {visit_picked} FROM jsonb_to_recordset(%s::jsonb) "
-        f"AS r({visit_record}) CROSS JOIN c), "
+        f"v AS ({_visits_of_inserted(connection.alias)}), "
         # A late report of an earlier call: the same caller's calls after it within the window call again.
         f"l AS (UPDATE {calls} o SET is_repeat = true WHERE %s AND EXISTS (SELECT 1 FROM c) "
         "AND o.caller_number = %s AND o.started_at > %s AND o.started_at <= %s AND o.center_id = %s "
@@ -555,7 +557,7 @@ def offered_call_recorded(center: ServiceCenter, event: CallEventIn, fields: dic
         *(caller, started - REPEAT_WINDOW, started, center.pk, event.call_id),
         _json_rows([row]),
         *event_params,
-        _json_rows([_visit_row(center, 0, folded, v) for v in folded.visits]),
+        _json_rows([_visit_row(center, event.call_id, folded, v) for v in folded.visits]),
         asked,
         *(caller, started, started + REPEAT_WINDOW, center.pk, event.call_id),
     ]
